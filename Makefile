@@ -1,0 +1,67 @@
+# The portal's two commands: `make run` and `make test`. Everything they need, they install.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+.PHONY: run test install messages lint format system-deps clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+# Compile the French and Spanish catalogues (pure Python: no gettext needed).
+messages: install
+	@$(VENV)/bin/pybabel compile --domain django --directory locale --statistics 2>&1 | grep -v '^$$' || true
+
+# The portal on this machine with nothing else installed: SQLite, Celery tasks in-process,
+# email written to var/mail. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
+run: install messages
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py loaddemo
+	@$(PY) manage.py localadmin
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Tools the suite uses that come from Debian rather than PyPI (installed when missing,
+# as root on Debian; anywhere else, a clear line says what to install).
+# docker-compose validates docker-compose.yml; gettext's xgettext finds untranslated strings.
+SYSTEM_TOOLS := docker-compose:docker-compose xgettext:gettext
+system-deps:
+	@missing=""; for pair in $(SYSTEM_TOOLS); do \
+	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing from Debian:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null \
+	      || { echo "make test: could not install$$missing with apt-get." >&2; exit 1; }; \
+	  else \
+	    echo "make test: missing Debian packages:$$missing (install them: apt-get install$$missing)." >&2; exit 1; \
+	  fi; \
+	fi
+
+# The whole suite against a real PostgreSQL and Redis on localhost.
+test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mountainpartnership
+test: export REDIS_URL ?= redis://127.0.0.1:6379/0
+test: install messages system-deps
+	@$(PY) -m tests.services
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest
+
+lint:
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format:
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean:
+	rm -rf $(VENV) var/static

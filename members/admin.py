@@ -1,0 +1,356 @@
+import csv
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_countries import countries
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+
+from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
+
+from .forms import FocalPointReplaceForm, UserChangeForm, UserCreationForm
+from .models import Area, FocalPoint, Member, Region, User
+from .selectors import member_csv_rows
+from .services import focal_point_replace, members_mark_inactive, members_renew_term
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
+    ]
+
+
+@admin.register(Region)
+class RegionAdmin(TranslationAdmin):
+    list_display = ["name", "slug", "position", "member_count"]
+    list_editable = ["position"]
+    fieldsets = [
+        (None, {"fields": ["slug", "position"]}),
+        *language_fieldsets("name", "description", description=TRANSLATION_NOTE),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_total=Count("members"))
+
+    @admin.display(description=_("members"), ordering="member_total")
+    def member_count(self, region):
+        return region.member_total
+
+
+@admin.register(Area)
+class AreaAdmin(TranslationAdmin):
+    list_display = ["name", "kind", "slug", "member_count", "leader_count"]
+    list_filter = ["kind"]
+    search_fields = ["name_en", "name_fr", "name_es"]
+    autocomplete_fields = ["leading_members"]
+    fieldsets = [
+        (None, {"fields": ["kind", "slug", "leading_members"]}),
+        *language_fieldsets("name", "description", description=TRANSLATION_NOTE),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                member_total=Count("members", distinct=True),
+                leader_total=Count("leading_members", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("members"), ordering="member_total")
+    def member_count(self, area):
+        return area.member_total
+
+    @admin.display(description=_("leading members"), ordering="leader_total")
+    def leader_count(self, area):
+        return area.leader_total
+
+
+class FocalPointFormSet(BaseInlineFormSet):
+    """Checks "one current focal point" across the whole inline.
+
+    The database constraint is checked here rather than row by row, so that staff can end
+    the earlier focal point and add the new one in a single save: Django saves changed
+    rows before new ones, so the constraint holds at every step.
+    """
+
+    def clean(self):
+        super().clean()
+        current = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("role") == FocalPoint.Role.FOCAL_POINT
+            and form.cleaned_data.get("end_date") is None
+        ]
+        if len(current) > 1:
+            raise ValidationError(
+                _(
+                    "A member has one current focal point. Give the earlier one an end date, "
+                    "or use “Replace focal point”."
+                )
+            )
+
+
+class FocalPointInline(TranslationTabularInline):
+    model = FocalPoint
+    formset = FocalPointFormSet
+    fields = ["role", "name", "title", "email", "phone", "languages", "start_date", "end_date"]
+    extra = 0
+    verbose_name = _("focal point or alternate")
+    verbose_name_plural = _(
+        "focal points and alternates (a focal point without an end date is the current one)"
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("role", "end_date", "-start_date")
+
+
+class TermEndingFilter(admin.SimpleListFilter):
+    title = _("membership term")
+    parameter_name = "term"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("ended", _("ended")),
+            ("soon", _("ends within six months")),
+            ("later", _("ends later")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        soon = today + datetime.timedelta(days=183)
+        if self.value() == "ended":
+            return queryset.filter(term_ends__lt=today)
+        if self.value() == "soon":
+            return queryset.filter(term_ends__gte=today, term_ends__lt=soon)
+        if self.value() == "later":
+            return queryset.filter(term_ends__gte=soon)
+        return queryset
+
+
+class AreasField(forms.ModelMultipleChoiceField):
+    """Areas as checkboxes, thematic and geographic ones under their own heading."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        areas = list(self.queryset)
+        self.choices = [
+            (label, [(area.pk, area.name) for area in areas if area.kind == kind])
+            for kind, label in Area.Kind.choices
+        ]
+
+
+@admin.register(Member)
+class MemberAdmin(TranslationAdmin):
+    list_display = [
+        "name",
+        "acronym",
+        "type_and_sector",
+        "country",
+        "region",
+        "focal_point",
+        "date_joined",
+        "term_ends",
+        "status",
+    ]
+    list_filter = [
+        "type",
+        "sector",
+        "region",
+        "status",
+        "areas",
+        TermEndingFilter,
+    ]
+    list_select_related = ["region"]
+    search_fields = ["name_en", "name_fr", "name_es", "acronym"]
+    search_help_text = _("Name in any language, acronym or country.")
+    prepopulated_fields = {"slug": ["name_en"]}
+    inlines = [FocalPointInline]
+    actions = ["export_csv", "mark_inactive", "renew_term"]
+    list_per_page = 100
+    change_form_template = "admin/members/member/change_form.html"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (
+            _("Organisation"),
+            {
+                "fields": [
+                    "type",
+                    "sector",
+                    "acronym",
+                    "slug",
+                    "country",
+                    "region",
+                    "website",
+                    "logo",
+                ]
+            },
+        ),
+        *language_fieldsets("name", "description", description=TRANSLATION_NOTE),
+        (_("Membership"), {"fields": ["status", "date_joined", "term_ends"]}),
+        (_("Areas"), {"fields": ["areas"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_current_focal_point()
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "areas":
+            kwargs["form_class"] = AreasField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        # Countries are stored as codes: match the term against their names in the
+        # language of the admin and in English.
+        codes = {code for code, name in countries if term.casefold() in name.casefold()}
+        with translation.override("en"):
+            codes |= {code for code, name in countries if term.casefold() in name.casefold()}
+        matches = Q(acronym__icontains=term) | Q(country__in=codes)
+        for field in ["name_en", "name_fr", "name_es"]:
+            matches |= Q(**{f"{field}__icontains": term})
+        return queryset.filter(matches), False
+
+    @admin.display(description=_("type"), ordering="type")
+    def type_and_sector(self, member):
+        if member.sector:
+            return f"{member.get_type_display()} ({member.get_sector_display()})"
+        return member.get_type_display()
+
+    @admin.display(description=_("current focal point"))
+    def focal_point(self, member):
+        focal_point = member.current_focal_point
+        return focal_point.name if focal_point else "—"
+
+    @admin.action(description=_("Export the selected members to CSV"))
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        filename = f"members-{timezone.localdate().isoformat()}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        # A byte-order mark, so that spreadsheet programs read the file as UTF-8.
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerows(member_csv_rows(queryset))
+        return response
+
+    @admin.action(description=_("Mark the selected members inactive"), permissions=["change"])
+    def mark_inactive(self, request, queryset):
+        changed = members_mark_inactive(members=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d member marked inactive.",
+                "%(count)d members marked inactive.",
+                changed,
+            )
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Renew the selected members' terms by four years"), permissions=["change"]
+    )
+    def renew_term(self, request, queryset):
+        renewed = members_renew_term(members=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d membership term renewed.",
+                "%(count)d membership terms renewed.",
+                renewed,
+            )
+            % {"count": renewed},
+            messages.SUCCESS,
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:member_id>/replace-focal-point/",
+                self.admin_site.admin_view(self.replace_focal_point_view),
+                name="members_member_replace_focal_point",
+            ),
+            *super().get_urls(),
+        ]
+
+    def replace_focal_point_view(self, request, member_id):
+        member = get_object_or_404(Member, pk=member_id)
+        if not self.has_change_permission(request, member):
+            raise PermissionDenied
+        current = member.current_focal_point
+        form = FocalPointReplaceForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                new = focal_point_replace(member=member, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    _("%(name)s is now the focal point of %(member)s.")
+                    % {"name": new.name, "member": member},
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:members_member_change", args=[member.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": member,
+            "current": current,
+            "form": form,
+            "title": _("Replace the focal point of %(member)s") % {"member": member},
+        }
+        return TemplateResponse(request, "admin/members/member/replace_focal_point.html", context)
+
+
+@admin.register(FocalPoint)
+class FocalPointAdmin(TranslationAdmin):
+    list_display = ["name", "member", "role", "email", "start_date", "end_date"]
+    list_filter = [
+        "role",
+        ("end_date", admin.EmptyFieldListFilter),
+        "member__type",
+        "member__region",
+    ]
+    list_select_related = ["member"]
+    search_fields = ["name", "email", "member__name_en", "member__acronym"]
+    autocomplete_fields = ["member"]
+    fieldsets = [
+        (None, {"fields": ["member", "role", "name", "email", "phone", "languages"]}),
+        (_("Title"), {"fields": ["title"]}),
+        (_("Dates"), {"fields": ["start_date", "end_date"]}),
+    ]

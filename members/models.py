@@ -1,0 +1,305 @@
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class UserManager(DjangoUserManager):
+    """Accounts are identified by email address; there are no usernames."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case"),
+        ]
+
+    def __str__(self):
+        return self.email
+
+
+class Region(models.Model):
+    """One of the five regions the newsletter is sent to."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+
+class AreaQuerySet(models.QuerySet):
+    def thematic(self):
+        return self.filter(kind=Area.Kind.THEMATIC)
+
+    def geographic(self):
+        return self.filter(kind=Area.Kind.GEOGRAPHIC)
+
+
+class Area(models.Model):
+    """A thematic or geographic area of work; new ones can be added at any time (§26)."""
+
+    class Kind(models.TextChoices):
+        THEMATIC = "thematic", _("Thematic area")
+        GEOGRAPHIC = "geographic", _("Geographic area")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), unique=True)
+    description = models.TextField(_("description"), blank=True)
+    leading_members = models.ManyToManyField(
+        "Member",
+        blank=True,
+        related_name="led_areas",
+        verbose_name=_("leading members"),
+        help_text=_("Members that coordinate joint activities in this area."),
+    )
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "slug"]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+
+    def __str__(self):
+        return self.name
+
+
+class MemberQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Member.Status.ACTIVE)
+
+    def of_type(self, member_type):
+        return self.filter(type=member_type)
+
+    def term_ending_before(self, date):
+        return self.filter(term_ends__lt=date)
+
+    def with_current_focal_point(self):
+        """Fetch each member's current focal point in one query, as `current_focal_points`."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "focal_points",
+                queryset=FocalPoint.objects.focal_points().current(),
+                to_attr="current_focal_points",
+            )
+        )
+
+
+def add_years(date: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later; 29 February becomes 28 February."""
+    try:
+        return date.replace(year=date.year + years)
+    except ValueError:
+        return date.replace(year=date.year + years, day=28)
+
+
+class Member(models.Model):
+    """A Government, an intergovernmental organisation or a major-group organisation."""
+
+    class Type(models.TextChoices):
+        GOVERNMENT = "government", _("Government")
+        IGO = "igo", _("Intergovernmental organisation")
+        MAJOR_GROUP = "major_group", _("Major group")
+
+    class Sector(models.TextChoices):
+        NGO = "ngo", _("NGO / civil society")
+        PRIVATE = "private", _("Private sector")
+        ACADEMIA = "academia", _("Academia and research")
+        LOCAL_AUTHORITY = "local_authority", _("Decentralised / local authority")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    sector = models.CharField(
+        _("sector"),
+        max_length=20,
+        choices=Sector.choices,
+        blank=True,
+        help_text=_("Major groups only."),
+    )
+    name = models.CharField(_("name"), max_length=255)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    country = CountryField(
+        _("country"), help_text=_("For organisations, where they have their seat.")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="members", verbose_name=_("region")
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="members/logos/", blank=True)
+    date_joined = models.DateField(_("date joined"))
+    term_ends = models.DateField(
+        _("membership term ends"),
+        blank=True,
+        help_text=_(
+            "A term runs four years and is renewable. Left empty, it is set to four years after joining."
+        ),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    areas = models.ManyToManyField(
+        Area, blank=True, related_name="members", verbose_name=_("thematic and geographic areas")
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(type="major_group") & ~Q(sector=""))
+                | (~Q(type="major_group") & Q(sector="")),
+                name="member_sector_only_for_major_groups",
+                violation_error_message=_(
+                    "A major group needs a sector; Governments and intergovernmental "
+                    "organisations have none."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(term_ends__gt=F("date_joined")),
+                name="member_term_ends_after_joining",
+                violation_error_message=_("The membership term must end after the date joined."),
+            ),
+        ]
+        indexes = [models.Index(fields=["type", "status"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def current_focal_point(self):
+        if hasattr(self, "current_focal_points"):
+            return next(iter(self.current_focal_points), None)
+        return self.focal_points.focal_points().current().first()
+
+    def clean(self):
+        if self.date_joined and not self.term_ends:
+            self.term_ends = add_years(self.date_joined, settings.MEMBERSHIP_TERM_YEARS)
+
+
+class FocalPointQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(end_date__isnull=True)
+
+    def focal_points(self):
+        return self.filter(role=FocalPoint.Role.FOCAL_POINT)
+
+    def alternates(self):
+        return self.filter(role=FocalPoint.Role.ALTERNATE)
+
+
+class FocalPoint(models.Model):
+    """A person a member designates: its focal point, or an alternate.
+
+    A member has at most one current focal point (no end date). Replacing one gives the
+    earlier one an end date, so the history is kept.
+    """
+
+    class Role(models.TextChoices):
+        FOCAL_POINT = "focal_point", _("Focal point")
+        ALTERNATE = "alternate", _("Alternate")
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="focal_points", verbose_name=_("member")
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.FOCAL_POINT
+    )
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    languages = models.CharField(
+        _("languages spoken"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Spanish, Quechua, English."),
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    objects = FocalPointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["role", "-start_date"]
+        verbose_name = _("focal point")
+        verbose_name_plural = _("focal points and alternates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(role="focal_point", end_date__isnull=True),
+                name="one_current_focal_point_per_member",
+                violation_error_message=_(
+                    "This member already has a current focal point. Give the earlier one an "
+                    "end date, or use “Replace focal point”."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="focal_point_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_current(self):
+        return self.end_date is None

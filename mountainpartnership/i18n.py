@@ -1,0 +1,25 @@
+"""Helpers for the three languages the portal speaks."""
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
+
+# Each language named in itself, as a reader looking for their own would expect.
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
+
+
+def language_fieldsets(*fields, description=None):
+    """Admin fieldsets with the translated `fields` grouped by language, English first."""
+    return [
+        (
+            LANGUAGE_NAMES[code],
+            {
+                "fields": [build_localized_fieldname(field, code) for field in fields],
+                "description": description if code == settings.LANGUAGE_CODE else None,
+            },
+        )
+        for code, _name in settings.LANGUAGES
+    ]
+
+
+TRANSLATION_NOTE = _("English is required; French and Spanish fall back to English when empty.")

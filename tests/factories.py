@@ -1,0 +1,62 @@
+import datetime
+
+import factory
+
+from members.models import Area, FocalPoint, Member, Region, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    password = factory.django.Password("a long enough password")
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"region-{n}")
+    name_en = factory.Sequence(lambda n: f"Region {n}")
+    name_fr = factory.Sequence(lambda n: f"Région {n}")
+    name_es = factory.Sequence(lambda n: f"Región {n}")
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Area
+
+    kind = Area.Kind.THEMATIC
+    slug = factory.Sequence(lambda n: f"area-{n}")
+    name_en = factory.Sequence(lambda n: f"Area {n}")
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    type = Member.Type.GOVERNMENT
+    sector = ""
+    name_en = factory.Sequence(lambda n: f"Member {n}")
+    slug = factory.Sequence(lambda n: f"member-{n}")
+    country = "PE"
+    region = factory.SubFactory(RegionFactory)
+    date_joined = datetime.date(2003, 10, 1)
+    term_ends = datetime.date(2027, 10, 1)
+
+    class Params:
+        major_group = factory.Trait(type=Member.Type.MAJOR_GROUP, sector=Member.Sector.NGO)
+
+
+class FocalPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FocalPoint
+
+    member = factory.SubFactory(MemberFactory)
+    role = FocalPoint.Role.FOCAL_POINT
+    name = factory.Sequence(lambda n: f"Person {n}")
+    title_en = "Programme officer"
+    email = factory.Sequence(lambda n: f"focal{n}@example.org")
+    start_date = datetime.date(2004, 1, 1)

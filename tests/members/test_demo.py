@@ -1,0 +1,75 @@
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+from members.models import Area, FocalPoint, Member, Region
+
+pytestmark = pytest.mark.django_db
+
+NAMED_IN_THE_REPORT = [
+    "fao",
+    "unep",
+    "italy",
+    "switzerland",
+    "france",
+    "agoca",
+    "condesan",
+    "soluciones-practicas",
+    "mountain-forum",
+]
+
+
+def snapshot():
+    """Every demo row as it stands, to tell whether a second run changed anything."""
+    return (
+        list(Member.objects.order_by("pk").values()),
+        list(FocalPoint.objects.order_by("pk").values()),
+        list(Region.objects.order_by("pk").values()),
+        list(Area.objects.order_by("pk").values()),
+        sorted(Member.areas.through.objects.values_list("member_id", "area_id")),
+        sorted(Area.leading_members.through.objects.values_list("area_id", "member_id")),
+    )
+
+
+def test_loaddemo_builds_the_partnership_of_april_2006_and_is_idempotent():
+    call_command("loaddemo")
+    counts = Counter(Member.objects.values_list("type", flat=True))
+    assert counts == {"government": 46, "igo": 14, "major_group": 73}
+    assert Region.objects.count() == 5
+    assert Area.objects.thematic().count() == 8
+    assert Area.objects.geographic().count() == 6
+
+    first = snapshot()
+    call_command("loaddemo")
+    assert snapshot() == first
+
+
+def test_demo_partnership_is_complete_and_trilingual():
+    call_command("loaddemo")
+    slugs = set(Member.objects.values_list("slug", flat=True))
+    assert set(NAMED_IN_THE_REPORT) <= slugs
+    for member in Member.objects.with_current_focal_point():
+        assert len(member.current_focal_points) == 1, member.slug
+        for code in ["en", "fr", "es"]:
+            assert getattr(member, f"name_{code}"), (member.slug, code)
+            assert getattr(member, f"description_{code}"), (member.slug, code)
+    for area in Area.objects.all():
+        assert area.leading_members.exists(), area.slug
+    with translation.override("es"):
+        assert Member.objects.get(slug="fao").name.startswith("Organización")
+    assert Member.objects.get(slug="condesan").country.code == "PE"
+    # Some earlier focal points kept as history, and some alternates.
+    assert FocalPoint.objects.exclude(end_date=None).exists()
+    assert FocalPoint.objects.alternates().exists()
+
+
+def test_loaddemo_keeps_edits_made_since():
+    call_command("loaddemo")
+    member = Member.objects.get(slug="condesan")
+    member.description_fr = "Texte revu par le secrétariat."
+    member.save()
+    call_command("loaddemo")
+    member.refresh_from_db()
+    assert member.description_fr == "Texte revu par le secrétariat."
