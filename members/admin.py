@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -131,8 +131,16 @@ class FocalPointInline(TranslationTabularInline):
         "focal points and alternates (a focal point without an end date is the current one)"
     )
 
+    class Media:
+        css = {"all": ["members/admin.css"]}
+
     def get_queryset(self, request):
-        return super().get_queryset(request).order_by("role", "end_date", "-start_date")
+        # The current focal point first, then current alternates, then the history.
+        return (
+            super()
+            .get_queryset(request)
+            .order_by(F("end_date").desc(nulls_first=True), "-role", "-start_date")
+        )
 
 
 class TermEndingFilter(admin.SimpleListFilter):

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
-from members.models import Area, FocalPoint, Member, Region
+from members.models import Area, FocalPoint, Member, Region, add_years
 
 DEMO_DIR = Path(__file__).resolve().parent
 MEMBER_FILES = ["governments.json", "igos.json", "major_groups.json"]
@@ -23,6 +24,19 @@ def read(name: str) -> list[dict]:
 
 def translated(field: str, values: dict[str, str]) -> dict[str, str]:
     return {f"{field}_{code}": values.get(code, "") for code, _name in settings.LANGUAGES}
+
+
+def term_end(joined: datetime.date, status: str) -> datetime.date:
+    """Members still in the partnership have renewed their four-year terms up to today;
+    a withdrawn member's first term ended and was not renewed."""
+    years = settings.MEMBERSHIP_TERM_YEARS
+    end = add_years(joined, years)
+    if status == Member.Status.WITHDRAWN:
+        return end
+    today = timezone.localdate()
+    while end <= today:
+        end = add_years(end, years)
+    return end
 
 
 def person(member: Member, role: str, data: dict) -> FocalPoint:
@@ -79,6 +93,7 @@ def demo_load() -> Counter:
         for item in read(filename):
             if item["slug"] in existing:
                 continue
+            joined = datetime.date.fromisoformat(item["joined"])
             member = Member(
                 slug=item["slug"],
                 type=item["type"],
@@ -87,7 +102,8 @@ def demo_load() -> Counter:
                 country=item["country"],
                 region=regions[item["region"]],
                 website=item["website"],
-                date_joined=datetime.date.fromisoformat(item["joined"]),
+                date_joined=joined,
+                term_ends=term_end(joined, item["status"]),
                 status=item["status"],
                 **translated("name", item["name"]),
                 **translated("description", item["description"]),

@@ -362,3 +362,29 @@ def test_replace_focal_point_is_refused_outside_the_secretariat(client):
 def test_replace_focal_point_of_an_unknown_member_is_a_404(secretariat_client):
     url = reverse("admin:members_member_replace_focal_point", args=[999999])
     assert secretariat_client.get(url).status_code == 404
+
+
+def test_term_filter_separates_ended_soon_and_later_terms(secretariat_client):
+    today = datetime.date.today()
+    MemberFactory(name_en="Ended long ago", term_ends=today - datetime.timedelta(days=400))
+    MemberFactory(name_en="Ends next month", term_ends=today + datetime.timedelta(days=30))
+    MemberFactory(name_en="Ends in three years", term_ends=today + datetime.timedelta(days=1100))
+    url = reverse("admin:members_member_changelist")
+    for value, expected in [
+        ("ended", "Ended long ago"),
+        ("soon", "Ends next month"),
+        ("later", "Ends in three years"),
+    ]:
+        content = secretariat_client.get(url, {"term": value}).content.decode()
+        shown = [
+            name
+            for name in ["Ended long ago", "Ends next month", "Ends in three years"]
+            if name in content
+        ]
+        assert shown == [expected], value
+
+
+def test_unknown_filter_values_in_the_member_list_do_not_break_it(secretariat_client):
+    url = reverse("admin:members_member_changelist")
+    for query in [{"term": "someday"}, {"q": "%'\"<script>"}, {"o": "99"}]:
+        assert secretariat_client.get(url, query).status_code in {200, 302}, query

@@ -1,3 +1,4 @@
+import datetime
 from collections import Counter
 
 import pytest
@@ -73,3 +74,14 @@ def test_loaddemo_keeps_edits_made_since():
     call_command("loaddemo")
     member.refresh_from_db()
     assert member.description_fr == "Texte revu par le secrétariat."
+
+
+def test_demo_terms_are_current_except_for_withdrawn_members():
+    call_command("loaddemo")
+    today = datetime.date.today()
+    staying = Member.objects.exclude(status=Member.Status.WITHDRAWN)
+    assert not staying.filter(term_ends__lte=today).exists()
+    assert staying.filter(term_ends__lt=today + datetime.timedelta(days=183)).exists()
+    withdrawn = Member.objects.filter(status=Member.Status.WITHDRAWN)
+    assert withdrawn.exists()
+    assert not withdrawn.filter(term_ends__gt=today).exists()
