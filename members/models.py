@@ -113,12 +113,6 @@ class MemberQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Member.Status.ACTIVE)
 
-    def of_type(self, member_type):
-        return self.filter(type=member_type)
-
-    def term_ending_before(self, date):
-        return self.filter(term_ends__lt=date)
-
     def with_current_focal_point(self):
         """Fetch each member's current focal point in one query, as `current_focal_points`."""
         return self.prefetch_related(

@@ -30,10 +30,3 @@ def secretariat_group_sync(*, apps=global_apps, using="default"):
     )
     group.permissions.add(*permissions)
     return group
-
-
-def is_secretariat(user) -> bool:
-    """Secretariat staff: active staff accounts in the Secretariat group, and superusers."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return False
-    return user.is_superuser or user.groups.filter(name=SECRETARIAT_GROUP).exists()

@@ -36,8 +36,13 @@ def postgres_problem(url: str) -> str | None:
             connect_timeout=3,
         ).close()
     except psycopg.Error as error:
-        reason = str(error).strip().splitlines()[-1] if str(error).strip() else "no answer"
-        return f"PostgreSQL at {where} (DATABASE_URL) does not answer ({reason}); start it with: {START_POSTGRES}"
+        # psycopg's first line ends with the cause: "... failed: Connection refused".
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        reason = first_line.rsplit(":", 1)[-1].strip() or "no answer"
+        return (
+            f"cannot connect to PostgreSQL at {where} (DATABASE_URL): {reason}. "
+            f"If it is not running, start it with: {START_POSTGRES}"
+        )
     return None
 
 
@@ -49,8 +54,10 @@ def redis_problem(url: str) -> str | None:
     try:
         redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3).ping()
     except redis.RedisError as error:
+        reason = str(error).rsplit(".", 2)[-2].strip() if "." in str(error) else str(error)
         return (
-            f"Redis at {where} (REDIS_URL) does not answer ({error}); start it with: {START_REDIS}"
+            f"cannot connect to Redis at {where} (REDIS_URL): {reason}. "
+            f"If it is not running, start it with: {START_REDIS}"
         )
     return None
 

@@ -83,8 +83,10 @@ def test_service_check_names_what_is_missing_in_one_line_without_a_traceback():
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 2
-    assert "PostgreSQL at 127.0.0.1:1" in lines[0] and "pg_ctlcluster" in lines[0]
-    assert "Redis at 127.0.0.1:1" in lines[1] and "redis-server" in lines[1]
+    assert "PostgreSQL at 127.0.0.1:1 (DATABASE_URL): Connection refused" in lines[0]
+    assert "pg_ctlcluster" in lines[0]
+    assert "Redis at 127.0.0.1:1 (REDIS_URL): Connection refused" in lines[1]
+    assert "redis-server" in lines[1]
     assert "Traceback" not in result.stderr
 
 

@@ -254,6 +254,19 @@ def change_form_data(member, **changes):
     return data
 
 
+def with_new_focal_point_row(data, member):
+    """`data` with one more inline row: a current focal point starting on 1 March 2006."""
+    return {
+        **data,
+        "focal_points-TOTAL_FORMS": 2,
+        "focal_points-1-member": member.pk,
+        "focal_points-1-role": "focal_point",
+        "focal_points-1-name": "Lucía Mamani",
+        "focal_points-1-email": "l.mamani@example.org",
+        "focal_points-1-start_date": "2006-03-01",
+    }
+
+
 def test_a_french_description_saved_in_the_admin_is_what_french_readers_get(secretariat_client):
     member = MemberFactory(description_en="An Andean consortium.", description_es="")
     FocalPointFactory(member=member)
@@ -272,16 +285,8 @@ def test_a_french_description_saved_in_the_admin_is_what_french_readers_get(secr
 def test_staff_can_end_the_focal_point_and_add_the_next_in_one_save(secretariat_client):
     earlier = FocalPointFactory(start_date=datetime.date(2004, 1, 1))
     member = earlier.member
-    data = change_form_data(member, **{"focal_points-0-end_date": "2006-02-28"})
-    data.update(
-        {
-            "focal_points-TOTAL_FORMS": 2,
-            "focal_points-1-member": member.pk,
-            "focal_points-1-role": "focal_point",
-            "focal_points-1-name": "Lucía Mamani",
-            "focal_points-1-email": "l.mamani@example.org",
-            "focal_points-1-start_date": "2006-03-01",
-        }
+    data = with_new_focal_point_row(
+        change_form_data(member, **{"focal_points-0-end_date": "2006-02-28"}), member
     )
     response = secretariat_client.post(
         reverse("admin:members_member_change", args=[member.pk]), data
@@ -294,17 +299,7 @@ def test_staff_can_end_the_focal_point_and_add_the_next_in_one_save(secretariat_
 def test_two_current_focal_points_in_the_inline_get_a_clear_message(secretariat_client):
     earlier = FocalPointFactory(start_date=datetime.date(2004, 1, 1))
     member = earlier.member
-    data = change_form_data(member)
-    data.update(
-        {
-            "focal_points-TOTAL_FORMS": 2,
-            "focal_points-1-member": member.pk,
-            "focal_points-1-role": "focal_point",
-            "focal_points-1-name": "Lucía Mamani",
-            "focal_points-1-email": "l.mamani@example.org",
-            "focal_points-1-start_date": "2006-03-01",
-        }
-    )
+    data = with_new_focal_point_row(change_form_data(member), member)
     response = secretariat_client.post(
         reverse("admin:members_member_change", args=[member.pk]), data
     )
