@@ -26,15 +26,11 @@ def translated(field: str, values: dict[str, str]) -> dict[str, str]:
     return {f"{field}_{code}": values.get(code, "") for code, _name in settings.LANGUAGES}
 
 
-def term_end(joined: datetime.date, status: str) -> datetime.date:
-    """Members still in the partnership have renewed their four-year terms up to today;
-    a withdrawn member's first term ended and was not renewed."""
+def term_end(joined: datetime.date) -> datetime.date:
+    """The end of the current term: every demo member has renewed its four-year terms."""
     years = settings.MEMBERSHIP_TERM_YEARS
     end = add_years(joined, years)
-    if status == Member.Status.WITHDRAWN:
-        return end
-    today = timezone.localdate()
-    while end <= today:
+    while end <= timezone.localdate():
         end = add_years(end, years)
     return end
 
@@ -103,7 +99,7 @@ def demo_load() -> Counter:
                 region=regions[item["region"]],
                 website=item["website"],
                 date_joined=joined,
-                term_ends=term_end(joined, item["status"]),
+                term_ends=term_end(joined),
                 status=item["status"],
                 **translated("name", item["name"]),
                 **translated("description", item["description"]),
