@@ -22,7 +22,7 @@ from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
 
 from .forms import FocalPointReplaceForm, UserChangeForm, UserCreationForm
 from .models import Area, FocalPoint, Member, Region, User
-from .selectors import member_csv_rows
+from .selectors import ADMIN_COLUMNS, member_csv_rows
 from .services import focal_point_replace, members_mark_inactive, members_renew_term
 
 
@@ -272,7 +272,7 @@ class MemberAdmin(TranslationAdmin):
         # A byte-order mark, so that spreadsheet programs read the file as UTF-8.
         response.write("\ufeff")
         writer = csv.writer(response)
-        writer.writerows(member_csv_rows(queryset))
+        writer.writerows(member_csv_rows(queryset.order_by("name_en"), ADMIN_COLUMNS))
         return response
 
     @admin.action(description=_("Mark the selected members inactive"), permissions=["change"])

@@ -6,8 +6,11 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from mountainpartnership.db import natural_order, translated
 
 
 class UserManager(DjangoUserManager):
@@ -108,10 +111,21 @@ class Area(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("members:area-detail", kwargs={"slug": self.slug})
+
 
 class MemberQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Member.Status.ACTIVE)
+
+    def public(self):
+        """Members the public sees: all but those that have withdrawn."""
+        return self.exclude(status=Member.Status.WITHDRAWN)
+
+    def by_name(self):
+        """Sorted by name in the active language, accents and case as a reader expects."""
+        return self.order_by(natural_order(translated("name")), "pk")
 
     def with_current_focal_point(self):
         """Fetch each member's current focal point in one query, as `current_focal_points`."""
@@ -171,7 +185,15 @@ class Member(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="members/logos/", blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="members/logos/",
+        blank=True,
+        width_field="logo_width",
+        height_field="logo_height",
+    )
+    logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     date_joined = models.DateField(_("date joined"))
     term_ends = models.DateField(
         _("membership term ends"),
@@ -215,6 +237,9 @@ class Member(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("members:member-detail", kwargs={"slug": self.slug})
 
     @property
     def current_focal_point(self):

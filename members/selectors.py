@@ -1,56 +1,76 @@
 """Reads from the members app that more than one page needs."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from django.utils.translation import gettext as _
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
-from .models import MemberQuerySet
+from .models import Area, Member, MemberQuerySet
+
+Column = tuple[str, Callable[[Member], str]]
 
 
-def member_csv_rows(members: MemberQuerySet) -> Iterator[list[str]]:
-    """A header row, then one row per member: names in the three languages, the record,
-    and its current focal point. Three queries whatever the number of members."""
-    yield [
-        _("Name (English)"),
-        _("Name (French)"),
-        _("Name (Spanish)"),
-        _("Acronym"),
-        _("Type"),
-        _("Sector"),
-        _("Country"),
-        _("Region"),
-        _("Status"),
-        _("Date joined"),
-        _("Membership term ends"),
-        _("Website"),
-        _("Focal point"),
-        _("Focal point's title"),
-        _("Focal point's email"),
-        _("Focal point's phone"),
-    ]
+def focal_point_value(attribute: str) -> Callable[[Member], str]:
+    def value(member: Member) -> str:
+        focal_point = member.current_focal_point
+        return getattr(focal_point, attribute) if focal_point else ""
+
+    return value
+
+
+def area_names(kind: str) -> Callable[[Member], str]:
+    def value(member: Member) -> str:
+        return "; ".join(area.name for area in member.areas.all() if area.kind == kind)
+
+    return value
+
+
+RECORD_COLUMNS: list[Column] = [
+    (_("Acronym"), lambda m: m.acronym),
+    (_("Type"), lambda m: m.get_type_display()),
+    (_("Sector"), lambda m: m.get_sector_display()),
+    (_("Country"), lambda m: m.country.name),
+    (_("Region"), lambda m: m.region.name),
+]
+
+# The secretariat's export: names in every language, status, term and the focal point's contacts.
+ADMIN_COLUMNS: list[Column] = [
+    (_("Name (English)"), lambda m: m.name_en),
+    (_("Name (French)"), lambda m: m.name_fr or ""),
+    (_("Name (Spanish)"), lambda m: m.name_es or ""),
+    *RECORD_COLUMNS,
+    (_("Status"), lambda m: m.get_status_display()),
+    (_("Date joined"), lambda m: m.date_joined.isoformat()),
+    (_("Membership term ends"), lambda m: m.term_ends.isoformat()),
+    (_("Website"), lambda m: m.website),
+    (_("Focal point"), focal_point_value("name")),
+    (_("Focal point's title"), focal_point_value("title")),
+    (_("Focal point's email"), focal_point_value("email")),
+    (_("Focal point's phone"), focal_point_value("phone")),
+]
+
+# The public directory's download: what the public pages show, in the reader's language.
+PUBLIC_COLUMNS: list[Column] = [
+    (_("Name"), lambda m: m.name),
+    *RECORD_COLUMNS,
+    (_("Date joined"), lambda m: m.date_joined.isoformat()),
+    (_("Website"), lambda m: m.website),
+    (_("Thematic areas"), area_names(Area.Kind.THEMATIC)),
+    (_("Geographic areas"), area_names(Area.Kind.GEOGRAPHIC)),
+    (_("Focal point"), focal_point_value("name")),
+    (_("Focal point's title"), focal_point_value("title")),
+]
+
+
+def member_csv_rows(members: MemberQuerySet, columns: list[Column]) -> Iterator[list[str]]:
+    """A header row, then one row per member, in the order of `members`. A fixed number of
+    queries whatever the number of members."""
+    yield [str(header) for header, _value in columns]
     rows = (
         members.prefetch_related(None)
         .select_related("region")
         .with_current_focal_point()
-        .order_by("name_en")
+        .prefetch_related(Prefetch("areas", queryset=Area.objects.order_by("kind", "slug")))
     )
     for member in rows:
-        focal_point = member.current_focal_point
-        yield [
-            member.name_en,
-            member.name_fr or "",
-            member.name_es or "",
-            member.acronym,
-            member.get_type_display(),
-            member.get_sector_display(),
-            member.country.name,
-            member.region.name,
-            member.get_status_display(),
-            member.date_joined.isoformat(),
-            member.term_ends.isoformat(),
-            member.website,
-            focal_point.name if focal_point else "",
-            focal_point.title if focal_point else "",
-            focal_point.email if focal_point else "",
-            focal_point.phone if focal_point else "",
-        ]
+        yield [value(member) for _header, value in columns]

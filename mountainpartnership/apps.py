@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
 class MountainPartnershipConfig(AppConfig):
     name = "mountainpartnership"
     verbose_name = _("Mountain Partnership")
+
+    def ready(self):
+        from .db import register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="sqlite-functions")

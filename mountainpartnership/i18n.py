@@ -23,3 +23,14 @@ def language_fieldsets(*fields, description=None):
 
 
 TRANSLATION_NOTE = _("English is required; French and Spanish fall back to English when empty.")
+
+# Shown above English text that stands in for a missing translation. One sentence per
+# language, so that each names the reader's language in the reader's grammar.
+FALLBACK_NOTES = {
+    "fr": _("This text is not yet available in French; here it is in English."),
+    "es": _("This text is not yet available in Spanish; here it is in English."),
+}
+
+
+def fallback_note(language: str) -> str:
+    return FALLBACK_NOTES.get(language, "")

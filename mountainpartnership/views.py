@@ -1,19 +1,29 @@
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import render
 
-from members.models import Area, Member
+from members.models import Area, Member, Region
+from members.views import type_counts
 
 
 def home(request):
-    """A first home page: the partnership in figures, straight from the records."""
-    by_type = dict(Member.objects.values_list("type").annotate(total=Count("pk")).order_by())
-    figures = [(label, by_type.get(value, 0)) for value, label in Member.Type.choices]
+    """What the partnership is, and the partnership in figures, straight from the records."""
+    members = Member.objects.public()
+    by_type = dict(members.order_by().values_list("type").annotate(total=Count("pk")))
+    regions = Region.objects.annotate(
+        member_total=Count("members", filter=~Q(members__status=Member.Status.WITHDRAWN))
+    )
+    areas = list(Area.objects.all())
     return render(
         request,
         "home.html",
         {
             "member_total": sum(by_type.values()),
-            "figures": figures,
-            "area_total": Area.objects.count(),
+            "types": [
+                (value, phrase)
+                for value, phrase in zip(Member.Type.values, type_counts(members), strict=True)
+            ],
+            "regions": regions,
+            "thematic": [area for area in areas if area.kind == Area.Kind.THEMATIC],
+            "geographic": [area for area in areas if area.kind == Area.Kind.GEOGRAPHIC],
         },
     )

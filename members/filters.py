@@ -1,0 +1,83 @@
+"""The member directory's filters: the one place its query string is parsed."""
+
+import django_filters
+from django.db.models import Q, TextField, Value
+from django.db.models.functions import Concat
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from mountainpartnership.db import search_term, searchable, translated
+
+from .models import Area, Member, Region
+
+
+class MemberFilter(django_filters.FilterSet):
+    type = django_filters.ChoiceFilter(
+        label=_("Type"), choices=Member.Type.choices, empty_label=_("All types")
+    )
+    sector = django_filters.ChoiceFilter(
+        label=_("Sector"), choices=Member.Sector.choices, empty_label=_("All sectors")
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All regions"),
+    )
+    country = django_filters.ChoiceFilter(label=_("Country"), empty_label=_("All countries"))
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Thematic area"),
+        field_name="areas",
+        queryset=Area.objects.thematic(),
+        to_field_name="slug",
+        empty_label=_("All thematic areas"),
+    )
+    geo = django_filters.ModelChoiceFilter(
+        label=_("Geographic area"),
+        field_name="areas",
+        queryset=Area.objects.geographic(),
+        to_field_name="slug",
+        empty_label=_("All geographic areas"),
+    )
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+
+    class Meta:
+        model = Member
+        fields = ["type", "sector", "region", "country", "theme", "geo", "q"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the countries that have members, named and sorted in the reader's language.
+        present = set(self.queryset.values_list("country", flat=True).distinct())
+        self.filters["country"].extra["choices"] = [
+            (code, name) for code, name in countries if code in present
+        ]
+
+    def search(self, queryset, name, value):
+        """Name, acronym and description as the reader sees them; accents and case ignored."""
+        words = search_term(value).split()
+        if not words:
+            return queryset
+        queryset = queryset.annotate(
+            search_text=searchable(
+                Concat(
+                    translated("name"),
+                    Value(" "),
+                    "acronym",
+                    Value(" "),
+                    translated("description"),
+                    output_field=TextField(),
+                )
+            )
+        )
+        matches = Q()
+        for word in words:
+            matches &= Q(search_text__contains=word)
+        return queryset.filter(matches)
+
+    def ignored(self):
+        """(name, value) of each filter whose value was not understood; the filter is left
+        out of the query (django-filter skips invalid fields), and the reader is told."""
+        if not self.is_bound:
+            return []
+        return [(name, self.data.get(name)) for name in self.errors if name in self.form.fields]

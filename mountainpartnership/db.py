@@ -1,0 +1,68 @@
+"""Database helpers that must behave the same on PostgreSQL and on SQLite."""
+
+import unicodedata
+
+from django.db import connection
+from django.db.models import F, Func, TextField, Value
+from django.db.models.functions import Coalesce, Collate, Lower, NullIf
+from django.utils.translation import get_language
+
+# On PostgreSQL, ICU's root collation sorts "Équateur" among the Es, ignoring case and
+# accents at the first level. SQLite has no ICU: the same order comes from a Python collation
+# of that name, registered on every new SQLite connection (see apps.py).
+NATURAL = "natural"
+POSTGRES_NATURAL = "und-x-icu"
+
+
+def natural_key(text: str) -> tuple[str, str]:
+    """Accents and case ignored first, then used to break ties."""
+    return (strip_accents(text).casefold(), text)
+
+
+def sqlite_natural_collation(left: str, right: str) -> int:
+    a, b = natural_key(left), natural_key(right)
+    return (a > b) - (a < b)
+
+
+def strip_accents(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """Give SQLite what PostgreSQL has: the natural collation and unaccent()."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_collation(NATURAL, sqlite_natural_collation)
+        connection.connection.create_function("unaccent", 1, strip_accents, deterministic=True)
+
+
+class Unaccent(Func):
+    # PostgreSQL's unaccent extension (created by a migration); a Python function on SQLite.
+    function = "UNACCENT"
+    output_field = TextField()
+
+
+def searchable(expression):
+    """`expression` lower-cased and without accents, to compare with `search_term()`."""
+    return Lower(Unaccent(expression))
+
+
+def search_term(text: str) -> str:
+    return strip_accents(text).lower()
+
+
+def translated(field: str, language: str | None = None):
+    """The field in the active language, or in English where that translation is empty."""
+    language = language or get_language() or "en"
+    if language == "en":
+        return F(f"{field}_en")
+    return Coalesce(
+        NullIf(F(f"{field}_{language}"), Value("")), F(f"{field}_en"), output_field=TextField()
+    )
+
+
+def natural_order(expression):
+    """`expression` collated for sorting as a reader expects, on either database."""
+    collation = POSTGRES_NATURAL if connection.vendor == "postgresql" else NATURAL
+    return Collate(expression, collation)
