@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test install messages lint format system-deps clean
+.PHONY: run test bench install messages lint format system-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,8 +30,9 @@ run: install messages
 
 # Tools the suite uses that come from Debian rather than PyPI (installed when missing,
 # as root on Debian; anywhere else, a clear line says what to install).
-# docker-compose validates docker-compose.yml; gettext's xgettext finds untranslated strings.
-SYSTEM_TOOLS := docker-compose:docker-compose xgettext:gettext
+# docker-compose validates docker-compose.yml; gettext's xgettext finds untranslated strings;
+# Chromium runs the browser tests (Playwright's own browser download does not work here).
+SYSTEM_TOOLS := docker-compose:docker-compose xgettext:gettext chromium:chromium
 system-deps:
 	@missing=""; for pair in $(SYSTEM_TOOLS); do \
 	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
@@ -54,6 +55,12 @@ test: install messages system-deps
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+
+# Server time of the directory with 10,000 members, on a scratch PostgreSQL database.
+bench: install messages
+	@DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mountainpartnership_bench} \
+	  REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(PY) -m tests.services
+	$(PY) benchmarks/directory.py
 
 lint:
 	$(PY) -m ruff check .

@@ -7,30 +7,38 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from mountainpartnership.db import search_term, searchable, translated
+from mountainpartnership.widgets import LightSelect
 
 from .models import Area, Member, Region
 
 
 class MemberFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(
-        label=_("Type"), choices=Member.Type.choices, empty_label=_("All types")
+        label=_("Type"), choices=Member.Type.choices, empty_label=_("All types"), widget=LightSelect
     )
     sector = django_filters.ChoiceFilter(
-        label=_("Sector"), choices=Member.Sector.choices, empty_label=_("All sectors")
+        label=_("Sector"),
+        choices=Member.Sector.choices,
+        empty_label=_("All sectors"),
+        widget=LightSelect,
     )
     region = django_filters.ModelChoiceFilter(
         label=_("Region"),
         queryset=Region.objects.all(),
         to_field_name="slug",
         empty_label=_("All regions"),
+        widget=LightSelect,
     )
-    country = django_filters.ChoiceFilter(label=_("Country"), empty_label=_("All countries"))
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), empty_label=_("All countries"), widget=LightSelect
+    )
     theme = django_filters.ModelChoiceFilter(
         label=_("Thematic area"),
         field_name="areas",
         queryset=Area.objects.thematic(),
         to_field_name="slug",
         empty_label=_("All thematic areas"),
+        widget=LightSelect,
     )
     geo = django_filters.ModelChoiceFilter(
         label=_("Geographic area"),
@@ -38,6 +46,7 @@ class MemberFilter(django_filters.FilterSet):
         queryset=Area.objects.geographic(),
         to_field_name="slug",
         empty_label=_("All geographic areas"),
+        widget=LightSelect,
     )
     q = django_filters.CharFilter(label=_("Search"), method="search")
 
@@ -48,7 +57,7 @@ class MemberFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the countries that have members, named and sorted in the reader's language.
-        present = set(self.queryset.values_list("country", flat=True).distinct())
+        present = set(self.queryset.order_by().values_list("country", flat=True).distinct())
         self.filters["country"].extra["choices"] = [
             (code, name) for code, name in countries if code in present
         ]

@@ -15,9 +15,13 @@ from .selectors import PUBLIC_COLUMNS, member_csv_rows
 MEMBERS_PER_PAGE = 50
 
 
-def type_counts(members) -> list[str]:
+def type_totals(members) -> dict[str, int]:
+    """How many of `members` are of each type, in one query."""
+    return dict(members.order_by().values_list("type").annotate(total=Count("pk")))
+
+
+def type_counts(totals: dict[str, int]) -> list[str]:
     """'46 Governments', '14 intergovernmental organisations', '73 major groups'."""
-    totals = dict(members.order_by().values_list("type").annotate(total=Count("pk", distinct=True)))
     phrases = {
         Member.Type.GOVERNMENT: lambda n: ngettext(
             "%(count)s Government", "%(count)s Governments", n
@@ -37,10 +41,12 @@ def type_counts(members) -> list[str]:
     ]
 
 
-def paginate(request, queryset, per_page, notices):
+def paginate(request, queryset, per_page, notices, count=None):
     """The requested page. A page number that is not one gives the first or the last page,
-    and a notice that says so."""
+    and a notice that says so. `count`, when the caller already knows it, saves a query."""
     paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count
     raw = request.GET.get("page", "1")
     try:
         number = int(raw)
@@ -77,7 +83,14 @@ def member_list(request):
         for name, value in member_filter.ignored()
     ]
     members = member_filter.qs
-    page = paginate(request, members.select_related("region").by_name(), MEMBERS_PER_PAGE, notices)
+    totals = type_totals(members)
+    page = paginate(
+        request,
+        members.select_related("region").by_name(),
+        MEMBERS_PER_PAGE,
+        notices,
+        count=sum(totals.values()),
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -87,7 +100,7 @@ def member_list(request):
             "filter": member_filter,
             "page": page,
             "notices": notices,
-            "type_counts": type_counts(members),
+            "type_counts": type_counts(totals),
             "query": query.urlencode(),
         },
     )
@@ -139,5 +152,11 @@ def area_detail(request, slug):
         ),
         slug=slug,
     )
+    notices = []
     members = Member.objects.public().filter(areas=area).select_related("region").by_name()
-    return render(request, "members/area_detail.html", {"area": area, "members": members})
+    page = paginate(request, members, MEMBERS_PER_PAGE, notices)
+    return render(
+        request,
+        "members/area_detail.html",
+        {"area": area, "page": page, "notices": notices, "query": ""},
+    )

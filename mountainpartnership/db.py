@@ -2,16 +2,14 @@
 
 import unicodedata
 
-from django.db import connection
 from django.db.models import F, Func, TextField, Value
 from django.db.models.functions import Coalesce, Collate, Lower, NullIf
 from django.utils.translation import get_language
 
-# On PostgreSQL, ICU's root collation sorts "Équateur" among the Es, ignoring case and
-# accents at the first level. SQLite has no ICU: the same order comes from a Python collation
-# of that name, registered on every new SQLite connection (see apps.py).
+# A collation named "natural" on both databases: on PostgreSQL, ICU's root collation
+# (created by a migration), which sorts "Équateur" among the Es, ignoring case and accents at
+# the first level; on SQLite, a Python function registered on every connection (apps.py).
 NATURAL = "natural"
-POSTGRES_NATURAL = "und-x-icu"
 
 
 def natural_key(text: str) -> tuple[str, str]:
@@ -64,5 +62,4 @@ def translated(field: str, language: str | None = None):
 
 def natural_order(expression):
     """`expression` collated for sorting as a reader expects, on either database."""
-    collation = POSTGRES_NATURAL if connection.vendor == "postgresql" else NATURAL
-    return Collate(expression, collation)
+    return Collate(expression, NATURAL)

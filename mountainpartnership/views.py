@@ -2,13 +2,12 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 
 from members.models import Area, Member, Region
-from members.views import type_counts
+from members.views import type_counts, type_totals
 
 
 def home(request):
     """What the partnership is, and the partnership in figures, straight from the records."""
-    members = Member.objects.public()
-    by_type = dict(members.order_by().values_list("type").annotate(total=Count("pk")))
+    by_type = type_totals(Member.objects.public())
     regions = Region.objects.annotate(
         member_total=Count("members", filter=~Q(members__status=Member.Status.WITHDRAWN))
     )
@@ -20,7 +19,7 @@ def home(request):
             "member_total": sum(by_type.values()),
             "types": [
                 (value, phrase)
-                for value, phrase in zip(Member.Type.values, type_counts(members), strict=True)
+                for value, phrase in zip(Member.Type.values, type_counts(by_type), strict=True)
             ],
             "regions": regions,
             "thematic": [area for area in areas if area.kind == Area.Kind.THEMATIC],

@@ -11,9 +11,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created = demo_load()
-        self.stdout.write(
-            "Demo data: {regions} regions, {areas} areas and {members} members created "
-            "(records already there were left as they are).".format(
-                regions=created["regions"], areas=created["areas"], members=created["members"]
+        if options["verbosity"] >= 1:
+            self.stdout.write(
+                "Demo data: {regions} regions, {areas} areas and {members} members created "
+                "(records already there were left as they are).".format(
+                    regions=created["regions"], areas=created["areas"], members=created["members"]
+                )
             )
-        )
