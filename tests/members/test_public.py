@@ -362,3 +362,11 @@ def test_pages_need_no_javascript_and_have_one_h1(client, biodiversity):
         assert page.count("<h1") == 1, url
         assert '<a class="skip" href="#main">' in page
         assert '<main id="main">' in page
+
+
+def test_pages_are_sent_gzipped_to_browsers_that_accept_it(client, biodiversity):
+    populate(60, biodiversity)
+    response = client.get("/en/members/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert len(response.content) < 8 * 1024
+    assert b"</html>" in gzip.decompress(response.content)
