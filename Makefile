@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test bench install messages lint format system-deps clean
+.PHONY: run code test bench install messages lint format system-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ run: install messages
 	$(PY) manage.py loaddemo
 	@$(PY) manage.py localadmin
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The local secretariat login's current authenticator code (the admin asks for one).
+code: install
+	@$(PY) manage.py localadmin --code
 
 # Tools the suite uses that come from Debian rather than PyPI (installed when missing,
 # as root on Debian; anywhere else, a clear line says what to install).

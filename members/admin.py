@@ -1,7 +1,6 @@
 import csv
 import datetime
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
@@ -20,10 +20,31 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
 
-from .forms import FocalPointReplaceForm, UserChangeForm, UserCreationForm
-from .models import Area, FocalPoint, Member, Region, User
+from .forms import AreasField, FocalPointReplaceForm, UserChangeForm, UserCreationForm
+from .models import (
+    Area,
+    FocalPoint,
+    FocalPointProposal,
+    Invitation,
+    Member,
+    MemberChange,
+    MembershipApplication,
+    Region,
+    Representation,
+    User,
+)
 from .selectors import ADMIN_COLUMNS, member_csv_rows
-from .services import focal_point_replace, members_mark_inactive, members_renew_term
+from .services import (
+    application_approve,
+    application_reject,
+    focal_point_proposal_confirm,
+    focal_point_replace,
+    invitation_send,
+    member_change_restore,
+    members_mark_inactive,
+    members_renew_term,
+)
+from .tasks import spoken_language
 
 
 @admin.register(User)
@@ -150,6 +171,7 @@ class TermEndingFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("ended", _("ended")),
+            ("renewal", _("due for renewal (within 90 days)")),
             ("soon", _("ends within six months")),
             ("later", _("ends later")),
         ]
@@ -159,6 +181,10 @@ class TermEndingFilter(admin.SimpleListFilter):
         soon = today + datetime.timedelta(days=183)
         if self.value() == "ended":
             return queryset.filter(term_ends__lt=today)
+        if self.value() == "renewal":
+            return queryset.filter(
+                term_ends__gte=today, term_ends__lte=today + datetime.timedelta(days=90)
+            )
         if self.value() == "soon":
             return queryset.filter(term_ends__gte=today, term_ends__lt=soon)
         if self.value() == "later":
@@ -166,18 +192,31 @@ class TermEndingFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AreasField(forms.ModelMultipleChoiceField):
-    """Areas as checkboxes, thematic and geographic ones under their own heading."""
+class RecordConfirmedFilter(admin.SimpleListFilter):
+    title = _("record confirmed by the member")
+    parameter_name = "confirmed"
 
-    widget = forms.CheckboxSelectMultiple
+    def lookups(self, request, model_admin):
+        return [("yes", _("within the last year")), ("no", _("not within the last year"))]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        areas = list(self.queryset)
-        self.choices = [
-            (label, [(area.pk, area.name) for area in areas if area.kind == kind])
-            for kind, label in Area.Kind.choices
-        ]
+    def queryset(self, request, queryset):
+        year_ago = timezone.now() - datetime.timedelta(days=365)
+        if self.value() == "yes":
+            return queryset.filter(record_confirmed_at__gte=year_ago)
+        if self.value() == "no":
+            return queryset.filter(
+                Q(record_confirmed_at=None) | Q(record_confirmed_at__lt=year_ago)
+            )
+        return queryset
+
+
+class RepresentationInline(admin.TabularInline):
+    model = Representation
+    fk_name = "member"
+    fields = ["user", "role", "created"]
+    readonly_fields = ["created"]
+    autocomplete_fields = ["user"]
+    extra = 0
 
 
 @admin.register(Member)
@@ -200,13 +239,14 @@ class MemberAdmin(TranslationAdmin):
         "status",
         "areas",
         TermEndingFilter,
+        RecordConfirmedFilter,
     ]
     list_select_related = ["region"]
     search_fields = ["name_en", "name_fr", "name_es", "acronym"]
     search_help_text = _("Name in any language, acronym or country.")
     prepopulated_fields = {"slug": ["name_en"]}
-    inlines = [FocalPointInline]
-    actions = ["export_csv", "mark_inactive", "renew_term"]
+    inlines = [FocalPointInline, RepresentationInline]
+    actions = ["export_csv", "mark_inactive", "renew_term", "invite_focal_points"]
     list_per_page = 100
     change_form_template = "admin/members/member/change_form.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -227,7 +267,18 @@ class MemberAdmin(TranslationAdmin):
             },
         ),
         *language_fieldsets("name", "description", description=TRANSLATION_NOTE),
-        (_("Membership"), {"fields": ["status", "date_joined", "term_ends"]}),
+        (
+            _("Membership"),
+            {
+                "fields": [
+                    "status",
+                    "date_joined",
+                    "term_ends",
+                    "record_confirmed_at",
+                    "contact_email",
+                ]
+            },
+        ),
         (_("Areas"), {"fields": ["areas"]}),
     ]
 
@@ -237,6 +288,9 @@ class MemberAdmin(TranslationAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "areas":
             kwargs["form_class"] = AreasField
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            field.group()
+            return field
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
@@ -305,6 +359,31 @@ class MemberAdmin(TranslationAdmin):
             messages.SUCCESS,
         )
 
+    @admin.action(
+        description=_("Invite the selected members' focal points to the portal"),
+        permissions=["change"],
+    )
+    def invite_focal_points(self, request, queryset):
+        invited = 0
+        for member in queryset.prefetch_related(None).with_current_focal_point():
+            focal_point = member.current_focal_point
+            if focal_point is None:
+                continue
+            invitation_send(
+                member=member,
+                email=focal_point.email,
+                role=Representation.Role.FOCAL_POINT,
+                language=spoken_language(focal_point.languages),
+                invited_by=request.user,
+            )
+            invited += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d invitation sent.", "%(count)d invitations sent.", invited)
+            % {"count": invited},
+            messages.SUCCESS,
+        )
+
     def get_urls(self):
         return [
             path(
@@ -362,3 +441,245 @@ class FocalPointAdmin(TranslationAdmin):
         (_("Title"), {"fields": ["title"]}),
         (_("Dates"), {"fields": ["start_date", "end_date"]}),
     ]
+
+
+@admin.register(MemberChange)
+class MemberChangeAdmin(admin.ModelAdmin):
+    """Every change members made on the site, with the values before and after."""
+
+    list_display = ["member", "user", "created", "changed_fields", "digested_at"]
+    list_filter = [("digested_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["member", "user"]
+    search_fields = ["member__name_en", "member__acronym", "user__email"]
+    readonly_fields = ["member", "user", "created", "fields", "digested_at", "before_and_after"]
+    fields = ["member", "user", "created", "before_and_after", "digested_at"]
+    actions = ["restore"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("fields"))
+    def changed_fields(self, change):
+        return ", ".join(change.fields)
+
+    @admin.display(description=_("before and after"))
+    def before_and_after(self, change):
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong><br>{} → {}</p>",
+            (
+                (field, values["old"] or "∅", values["new"] or "∅")
+                for field, values in change.fields.items()
+            ),
+        )
+
+    @admin.action(
+        description=_("Restore the values these changes replaced"), permissions=["change"]
+    )
+    def restore(self, request, queryset):
+        # Newest first, so that restoring several changes to one field ends at the oldest value.
+        restored = 0
+        for change in queryset.order_by("-created"):
+            member_change_restore(change=change, user=request.user)
+            restored += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d change restored.", "%(count)d changes restored.", restored)
+            % {"count": restored},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(FocalPointProposal)
+class FocalPointProposalAdmin(admin.ModelAdmin):
+    list_display = ["name", "member", "email", "start_date", "status", "proposed_by", "created"]
+    list_filter = ["status"]
+    list_select_related = ["member", "proposed_by"]
+    readonly_fields = ["member", "proposed_by", "created", "decided_at", "status"]
+    actions = ["confirm", "decline"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(
+        description=_("Confirm: the proposed person becomes the focal point"),
+        permissions=["change"],
+    )
+    def confirm(self, request, queryset):
+        for proposal in queryset:
+            try:
+                focal_point_proposal_confirm(proposal=proposal, user=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{proposal}: {' '.join(error.messages)}", messages.ERROR
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("%(name)s is now the focal point of %(member)s.")
+                    % {"name": proposal.name, "member": proposal.member},
+                    messages.SUCCESS,
+                )
+
+    @admin.action(description=_("Decline the selected proposals"), permissions=["change"])
+    def decline(self, request, queryset):
+        queryset.filter(status=FocalPointProposal.Status.PENDING).update(
+            status=FocalPointProposal.Status.DECLINED, decided_at=timezone.now()
+        )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "member", "role", "language", "created", "expires_at", "accepted_at"]
+    list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["member"]
+    search_fields = ["email", "member__name_en"]
+    readonly_fields = [
+        "email",
+        "member",
+        "role",
+        "language",
+        "invited_by",
+        "created",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+    ]
+    exclude = ["token"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(MembershipApplication)
+class MembershipApplicationAdmin(admin.ModelAdmin):
+    """The queue of applications: check, choose the region, then approve or reject."""
+
+    list_display = [
+        "name",
+        "type",
+        "country",
+        "status",
+        "created",
+        "email_confirmed_at",
+        "organisation_verified",
+        "focal_point_confirmed",
+    ]
+    list_filter = ["status", "type", "organisation_verified", "focal_point_confirmed"]
+    search_fields = ["name", "acronym", "focal_point_name", "focal_point_email"]
+    change_form_template = "admin/members/membershipapplication/change_form.html"
+    readonly_fields = [
+        "status",
+        "language",
+        "name",
+        "acronym",
+        "type",
+        "sector",
+        "country",
+        "website",
+        "description",
+        "application_areas",
+        "focal_point_name",
+        "focal_point_title",
+        "focal_point_email",
+        "focal_point_phone",
+        "focal_point_languages",
+        "contribution",
+        "consent",
+        "created",
+        "email_confirmed_at",
+        "decided_at",
+        "decided_by",
+        "member",
+    ]
+    fieldsets = [
+        (
+            _("Organisation"),
+            {
+                "fields": [
+                    "status",
+                    "language",
+                    "name",
+                    "acronym",
+                    "type",
+                    "sector",
+                    "country",
+                    "website",
+                    "description",
+                    "application_areas",
+                ]
+            },
+        ),
+        (
+            _("Proposed focal point"),
+            {
+                "fields": [
+                    "focal_point_name",
+                    "focal_point_title",
+                    "focal_point_email",
+                    "focal_point_phone",
+                    "focal_point_languages",
+                ]
+            },
+        ),
+        (
+            _("Contribution"),
+            {"fields": ["contribution", "consent", "created", "email_confirmed_at"]},
+        ),
+        (
+            _("The secretariat's review"),
+            {
+                "fields": [
+                    "organisation_verified",
+                    "focal_point_confirmed",
+                    "region",
+                    "decision_reason",
+                    "decided_at",
+                    "decided_by",
+                    "member",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("thematic and geographic interests"))
+    def application_areas(self, application):
+        return ", ".join(area.name for area in application.areas.all())
+
+    def response_change(self, request, obj):
+        decision = (
+            "_approve"
+            if "_approve" in request.POST
+            else "_reject"
+            if "_reject" in request.POST
+            else None
+        )
+        if decision is None:
+            return super().response_change(request, obj)
+        try:
+            if decision == "_approve":
+                member = application_approve(application=obj, user=request.user)
+                self.message_user(
+                    request,
+                    _("%(name)s is now a member; its focal point has been invited.")
+                    % {"name": member},
+                    messages.SUCCESS,
+                )
+            else:
+                application_reject(application=obj, user=request.user, reason=obj.decision_reason)
+                self.message_user(
+                    request,
+                    _("The application is rejected and the applicant informed."),
+                    messages.SUCCESS,
+                )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(request.path)
+        return redirect(reverse("admin:members_membershipapplication_changelist"))

@@ -11,9 +11,23 @@ def grant_secretariat_permissions(sender, using, **kwargs):
     secretariat_group_sync(using=using)
 
 
+def record_second_factor_on_activation(sender, request, user, authenticator, **kwargs):
+    # Activating TOTP means entering a code from the new authenticator: the session has
+    # shown the second factor, so the admin need not ask for it again straight away.
+    from allauth.account.internal.flows.login import record_authentication
+
+    if request is not None and request.user.is_authenticated and request.user.pk == user.pk:
+        record_authentication(request, user, "mfa", type=authenticator.type, reason="activated")
+
+
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Members")
 
     def ready(self):
+        from allauth.mfa.signals import authenticator_added
+
         post_migrate.connect(grant_secretariat_permissions, dispatch_uid="secretariat-permissions")
+        authenticator_added.connect(
+            record_second_factor_on_activation, dispatch_uid="second-factor-on-activation"
+        )

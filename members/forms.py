@@ -1,9 +1,20 @@
 from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from .models import FocalPoint, User
+from .models import (
+    Area,
+    FocalPoint,
+    FocalPointProposal,
+    Member,
+    MembershipApplication,
+    User,
+)
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -39,3 +50,172 @@ class FocalPointReplaceForm(forms.ModelForm):
             "title_es": _("Title (Spanish)"),
         }
         widgets = {"start_date": forms.DateInput(attrs={"type": "date"})}
+
+
+class AreasField(forms.ModelMultipleChoiceField):
+    """Areas as checkboxes, thematic and geographic ones under their own heading."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Area.objects.all())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def group(self):
+        """Put the choices under their headings: one query, so call it per form, not at import."""
+        areas = list(self.queryset)
+        self.choices = [
+            (label, [(area.pk, area.name) for area in areas if area.kind == kind])
+            for kind, label in Area.Kind.choices
+        ]
+        # In the admin the widget is wrapped (the "add another" links): group the inner one.
+        inner = getattr(self.widget, "widget", None)
+        if inner is not None:
+            inner.choices = self.choices
+
+
+def validate_logo(file):
+    """A logo is a PNG, JPEG, GIF or WebP image of at most LOGO_MAX_BYTES."""
+    if file.size > settings.LOGO_MAX_BYTES:
+        raise ValidationError(
+            _("The logo is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": filesizeformat(file.size), "limit": filesizeformat(settings.LOGO_MAX_BYTES)}
+        )
+    image = getattr(file, "image", None)
+    if image is not None and image.format not in settings.LOGO_FORMATS:
+        raise ValidationError(_("The logo must be a PNG, JPEG, GIF or WebP image."))
+
+
+class MemberEditForm(forms.ModelForm):
+    """What a representative edits about their organisation."""
+
+    areas = AreasField(label=_("Thematic and geographic areas"))
+
+    class Meta:
+        model = Member
+        fields = [
+            "description_en",
+            "description_fr",
+            "description_es",
+            "website",
+            "contact_email",
+            "logo",
+            "areas",
+        ]
+        labels = {
+            "description_en": _("Description in English"),
+            "description_fr": _("Description in French"),
+            "description_es": _("Description in Spanish"),
+        }
+        help_texts = {
+            "description_en": _(
+                "Required. Readers of the other languages see it when theirs is empty."
+            ),
+        }
+        widgets = {
+            "description_en": forms.Textarea(attrs={"rows": 6}),
+            "description_fr": forms.Textarea(attrs={"rows": 6}),
+            "description_es": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["areas"].group()
+        self.fields["description_en"].required = True
+        self.fields["website"].assume_scheme = "https"
+        self.fields["logo"].validators.append(validate_logo)
+        self.fields["logo"].widget = forms.ClearableFileInput(
+            attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}
+        )
+
+
+class ColleagueForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's email address"))
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES)
+
+
+class FocalPointProposalForm(forms.ModelForm):
+    class Meta:
+        model = FocalPointProposal
+        fields = ["name", "title", "email", "phone", "languages", "start_date"]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"})}
+
+
+class InvitationSignupForm(forms.Form):
+    """A password for the account an invitation creates; the address is the invited one."""
+
+    password1 = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password1")
+        if password and password != cleaned.get("password2"):
+            raise ValidationError(_("The two passwords differ."))
+        if password:
+            password_validation.validate_password(password, User(email=self.email))
+        return cleaned
+
+
+class MembershipApplicationForm(forms.ModelForm):
+    areas = AreasField(label=_("Thematic and geographic interests"))
+    consent = forms.BooleanField(
+        label=_("We accept the Mountain Partnership's principles and will take part in its work."),
+        required=True,
+    )
+    website_confirmation = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = MembershipApplication
+        fields = [
+            "name",
+            "acronym",
+            "type",
+            "sector",
+            "country",
+            "website",
+            "description",
+            "areas",
+            "focal_point_name",
+            "focal_point_title",
+            "focal_point_email",
+            "focal_point_phone",
+            "focal_point_languages",
+            "contribution",
+            "consent",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "contribution": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["areas"].group()
+        self.fields["website"].assume_scheme = "https"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website_confirmation"):
+            # A honeypot: people leave it empty; form-filling robots do not.
+            raise ValidationError(_("Your application could not be accepted. Please try again."))
+        kind, sector = cleaned.get("type"), cleaned.get("sector")
+        if kind == Member.Type.MAJOR_GROUP and not sector:
+            self.add_error("sector", _("Choose the sector of your organisation."))
+        if kind and kind != Member.Type.MAJOR_GROUP and sector:
+            self.add_error("sector", _("Only major groups have a sector; leave it empty."))
+        return cleaned

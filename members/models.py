@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -208,6 +209,24 @@ class Member(models.Model):
     areas = models.ManyToManyField(
         Area, blank=True, related_name="members", verbose_name=_("thematic and geographic areas")
     )
+    contact_email = models.EmailField(
+        _("contact email"),
+        blank=True,
+        help_text=_(
+            "The organisation's general address; shown to members and the secretariat only."
+        ),
+    )
+    record_confirmed_at = models.DateTimeField(
+        _("record last confirmed"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When a representative last confirmed that the record and focal point are current."
+        ),
+    )
+    renewal_reminder_for = models.DateField(
+        _("renewal reminder sent for the term ending"), null=True, blank=True, editable=False
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -332,3 +351,252 @@ class FocalPoint(models.Model):
     @property
     def is_current(self):
         return self.end_date is None
+
+
+class Representation(models.Model):
+    """An account that speaks for a member: its focal point, an alternate or a colleague.
+
+    A person may represent several members; who may do what is decided in permissions.py.
+    """
+
+    class Role(models.TextChoices):
+        FOCAL_POINT = "focal_point", _("Focal point")
+        ALTERNATE = "alternate", _("Alternate")
+        COLLEAGUE = "colleague", _("Colleague")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="representations",
+        verbose_name=_("account"),
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="representations", verbose_name=_("member")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    created = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["member", "role", "user__email"]
+        verbose_name = _("representative")
+        verbose_name_plural = _("representatives")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "member"],
+                name="one_representation_per_user_and_member",
+                violation_error_message=_("This account already represents this member."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.member}"
+
+
+class MemberChange(models.Model):
+    """One save of a member's record from the site or a restore: who, when, what changed."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="changes", verbose_name=_("member")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    created = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # {"field": {"old": value, "new": value}}; areas as lists of slugs, the logo as its name.
+    fields = models.JSONField(_("changes"))
+    digested_at = models.DateTimeField(_("sent in a digest"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("change to a member")
+        verbose_name_plural = _("changes to members")
+
+    def __str__(self):
+        return f"{self.member} – {self.created:%Y-%m-%d %H:%M}"
+
+
+class FocalPointProposal(models.Model):
+    """A new focal point proposed by a member's representative; the secretariat confirms it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the secretariat")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("member")
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
+    start_date = models.DateField(_("start date"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created = models.DateTimeField(_("proposed on"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("proposed focal point")
+        verbose_name_plural = _("proposed focal points")
+
+    def __str__(self):
+        return f"{self.name} – {self.member}"
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link that creates or links an account to a member."""
+
+    email = models.EmailField(_("email"))
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("member")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Representation.Role.choices)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.email} – {self.member}"
+
+    def get_absolute_url(self):
+        with translation.override(self.language):
+            return reverse("members:invitation-accept", kwargs={"token": self.token})
+
+
+class MembershipApplication(models.Model):
+    """An organisation's application to join, from the public form to the secretariat's decision."""
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("Email not yet confirmed")
+        PENDING = "pending", _("Waiting for the secretariat")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.UNCONFIRMED
+    )
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    name = models.CharField(_("organisation's name"), max_length=255)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    type = models.CharField(_("type"), max_length=20, choices=Member.Type.choices)
+    sector = models.CharField(
+        _("sector"),
+        max_length=20,
+        choices=Member.Sector.choices,
+        blank=True,
+        help_text=_("Major groups only."),
+    )
+    country = CountryField(_("country"))
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("what the organisation does"))
+    areas = models.ManyToManyField(
+        Area, blank=True, related_name="+", verbose_name=_("thematic and geographic interests")
+    )
+    focal_point_name = models.CharField(_("proposed focal point"), max_length=200)
+    focal_point_title = models.CharField(_("their title"), max_length=200, blank=True)
+    focal_point_email = models.EmailField(
+        _("their email"), help_text=_("We send the confirmation link here.")
+    )
+    focal_point_phone = models.CharField(_("their phone"), max_length=50, blank=True)
+    focal_point_languages = models.CharField(_("languages they speak"), max_length=200, blank=True)
+    contribution = models.TextField(_("how the organisation will contribute"))
+    consent = models.BooleanField(_("accepts the partnership's principles"), default=False)
+    created = models.DateTimeField(_("received"), auto_now_add=True)
+    email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
+    organisation_verified = models.BooleanField(_("organisation verified"), default=False)
+    focal_point_confirmed = models.BooleanField(_("focal point confirmed"), default=False)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("region"),
+        help_text=_("Chosen by the secretariat before approval."),
+    )
+    decision_reason = models.TextField(
+        _("reason for the decision"),
+        blank=True,
+        help_text=_("Required to reject; sent to the applicant."),
+    )
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    member = models.OneToOneField(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="application",
+        verbose_name=_("member created"),
+    )
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("membership application")
+        verbose_name_plural = _("membership applications")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(type="major_group") & ~Q(sector=""))
+                | (~Q(type="major_group") & Q(sector="")),
+                name="application_sector_only_for_major_groups",
+                violation_error_message=_(
+                    "A major group needs a sector; Governments and intergovernmental "
+                    "organisations have none."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -30,3 +30,76 @@ def secretariat_group_sync(*, apps=global_apps, using="default"):
     )
     group.permissions.add(*permissions)
     return group
+
+
+def is_secretariat(user) -> bool:
+    """Secretariat staff: active staff accounts in the Secretariat group, and superusers."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return user.is_superuser or user.groups.filter(name=SECRETARIAT_GROUP).exists()
+
+
+def has_verified_email(user) -> bool:
+    """A verified address: what posting anything on the site requires."""
+    from allauth.account.models import EmailAddress
+
+    return (
+        user.is_authenticated
+        and EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    )
+
+
+def represented_members(user):
+    """The members this account speaks for (none for anonymous visitors)."""
+    from .models import Member
+
+    if not user.is_authenticated:
+        return Member.objects.none()
+    return Member.objects.public().filter(representations__user=user)
+
+
+def representation_of(user, member):
+    """This account's representation of `member`, or None."""
+    if not user.is_authenticated:
+        return None
+    return member.representations.filter(user=user).first()
+
+
+def can_edit_member(user, member) -> bool:
+    """Representatives edit their own organisation's record; the secretariat edits any."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_secretariat(user):
+        return True
+    return representation_of(user, member) is not None and has_verified_email(user)
+
+
+def can_manage_colleagues(user, member) -> bool:
+    """The focal point and alternates add and remove colleagues; so may the secretariat."""
+    from .models import Representation
+
+    if is_secretariat(user):
+        return True
+    representation = representation_of(user, member)
+    return (
+        representation is not None
+        and representation.role in {Representation.Role.FOCAL_POINT, Representation.Role.ALTERNATE}
+        and has_verified_email(user)
+    )
+
+
+def can_see_contacts(user) -> bool:
+    """Focal points' email and phone: member representatives and the secretariat only."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return is_secretariat(user) or user.representations.exists()
+
+
+def used_second_factor(request) -> bool:
+    """Whether this session's sign-in went through a second factor (TOTP or recovery code)."""
+    from allauth.account.authentication import get_authentication_records
+
+    return any(
+        record.get("method") == "mfa"
+        for record in get_authentication_records(request, request.user)
+    )

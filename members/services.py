@@ -1,15 +1,30 @@
 """Writes to the members app. Each function is atomic and validates before it saves."""
 
 import datetime
+import secrets
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .models import FocalPoint, Member, MemberQuerySet, add_years
+from .models import (
+    Area,
+    FocalPoint,
+    FocalPointProposal,
+    Invitation,
+    Member,
+    MemberChange,
+    MemberQuerySet,
+    MembershipApplication,
+    Representation,
+    User,
+    add_years,
+)
 
 
 @transaction.atomic
@@ -87,3 +102,312 @@ def members_renew_term(*, members: MemberQuerySet) -> int:
         member.updated = now
     Member.objects.bulk_update(renewed, ["term_ends", "updated"])
     return len(renewed)
+
+
+# Fields a representative edits on the site, and that the change history records.
+EDITABLE_FIELDS = [
+    "description_en",
+    "description_fr",
+    "description_es",
+    "website",
+    "contact_email",
+    "logo",
+]
+
+
+def member_snapshot(member: Member) -> dict:
+    """The editable record as plain JSON values: areas as sorted slugs, the logo as its name."""
+    values = {field: getattr(member, field) or "" for field in EDITABLE_FIELDS}
+    values["logo"] = member.logo.name if member.logo else ""
+    values["areas"] = sorted(member.areas.values_list("slug", flat=True))
+    return values
+
+
+@transaction.atomic
+def member_update(*, member: Member, user, data: dict, areas=None) -> MemberChange | None:
+    """Apply a representative's (or the secretariat's) edits and record what changed.
+
+    `data` holds values for EDITABLE_FIELDS (others are ignored); `areas` is an iterable of
+    Area, or None to leave them. Atomic; validates with full_clean, so nothing is saved on a
+    ValidationError. Returns the recorded change, or None when nothing changed.
+    """
+    before = member_snapshot(member)
+    fields = [field for field in EDITABLE_FIELDS if field in data]
+    for field in fields:
+        setattr(member, field, data[field])
+    member.full_clean()
+    member.save(update_fields=[*fields, "updated"] if fields else ["updated"])
+    if areas is not None:
+        member.areas.set(areas)
+    after = member_snapshot(member)
+    changed = {
+        field: {"old": before[field], "new": after[field]}
+        for field in after
+        if before[field] != after[field]
+    }
+    if not changed:
+        return None
+    return MemberChange.objects.create(member=member, user=user, fields=changed)
+
+
+@transaction.atomic
+def member_change_restore(*, change: MemberChange, user) -> MemberChange | None:
+    """Put back the values a change replaced; the restore is itself recorded as a change."""
+    member = Member.objects.select_for_update().get(pk=change.member_id)
+    old = {field: values["old"] for field, values in change.fields.items()}
+    areas = None
+    if "areas" in old:
+        areas = list(Area.objects.filter(slug__in=old.pop("areas")))
+    return member_update(member=member, user=user, data=old, areas=areas)
+
+
+@transaction.atomic
+def member_record_confirm(*, member: Member, user) -> None:
+    """A representative confirms the record and focal point are current (once a year)."""
+    member.record_confirmed_at = timezone.now()
+    member.save(update_fields=["record_confirmed_at", "updated"])
+    MemberChange.objects.create(
+        member=member,
+        user=user,
+        fields={"record_confirmed_at": {"old": "", "new": member.record_confirmed_at.isoformat()}},
+    )
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def invitation_send(
+    *, member: Member, email: str, role: str, language: str, invited_by
+) -> Invitation:
+    """Invite a person to represent `member`: an email in their language with a single-use link
+    valid for INVITATION_DAYS. Sent by Celery once the transaction commits."""
+    from .tasks import invitation_email
+
+    invitation = Invitation(
+        member=member,
+        email=email,
+        role=role,
+        language=language,
+        token=new_token(),
+        invited_by=invited_by,
+        expires_at=timezone.now() + datetime.timedelta(days=settings.INVITATION_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    transaction.on_commit(lambda: invitation_email.delay(invitation.pk))
+    return invitation
+
+
+class InvitationError(Exception):
+    """An invitation that cannot be used: unknown, used, expired, or for another address."""
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user) -> Representation:
+    """Link `user` to the invitation's member with its role. Single use; atomic.
+
+    The account's email must be the invited address: the link proves the person reads that
+    mailbox, so an account created from it counts as verified.
+    """
+    invitation = Invitation.objects.select_for_update().filter(token=token).first()
+    if invitation is None or invitation.accepted_at is not None:
+        raise InvitationError(_("This invitation has already been used or does not exist."))
+    if invitation.expires_at < timezone.now():
+        raise InvitationError(_("This invitation has expired. Ask the secretariat for a new one."))
+    if user.email.casefold() != invitation.email.casefold():
+        raise InvitationError(
+            _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
+            % {"email": invitation.email}
+        )
+    representation, _created = Representation.objects.get_or_create(
+        user=user,
+        member=invitation.member,
+        defaults={"role": invitation.role, "added_by": invitation.invited_by},
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return representation
+
+
+@transaction.atomic
+def colleague_remove(*, representation: Representation) -> None:
+    """Remove a colleague's link to a member. The focal point's own link stays (the
+    secretariat changes focal points)."""
+    if representation.role == Representation.Role.FOCAL_POINT:
+        raise ValidationError(_("The focal point cannot be removed here."))
+    representation.delete()
+
+
+APPLICATION_SALT = "members.application.confirm"
+
+
+@transaction.atomic
+def application_submit(*, form, language: str) -> MembershipApplication:
+    """Save an application from the public form; a confirmation link goes to the proposed
+    focal point's address. Nothing reaches the secretariat's queue until it is confirmed."""
+    from .tasks import application_confirmation_email
+
+    application = form.save(commit=False)
+    application.language = language
+    application.status = MembershipApplication.Status.UNCONFIRMED
+    application.full_clean()
+    application.save()
+    form.save_m2m()
+    transaction.on_commit(lambda: application_confirmation_email.delay(application.pk))
+    return application
+
+
+def application_token(application: MembershipApplication) -> str:
+    return signing.dumps(application.pk, salt=APPLICATION_SALT)
+
+
+@transaction.atomic
+def application_confirm(*, token: str) -> MembershipApplication | None:
+    """Confirm the applicant's address from the emailed link; valid for a week, idempotent.
+    Returns None for a link that is not (or no longer) valid."""
+    try:
+        pk = signing.loads(token, salt=APPLICATION_SALT, max_age=datetime.timedelta(days=7))
+    except signing.BadSignature:
+        return None
+    application = MembershipApplication.objects.select_for_update().filter(pk=pk).first()
+    if application is None:
+        return None
+    if application.status == MembershipApplication.Status.UNCONFIRMED:
+        application.status = MembershipApplication.Status.PENDING
+        application.email_confirmed_at = timezone.now()
+        application.save(update_fields=["status", "email_confirmed_at"])
+    return application
+
+
+def unique_member_slug(name: str) -> str:
+    base = slugify(name)[:90] or "member"
+    slug, n = base, 1
+    while Member.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def application_approve(*, application: MembershipApplication, user) -> Member:
+    """Admit the organisation: create the member and its focal point, and invite the focal
+    point. Only a confirmed, pending application whose checklist is complete and whose region
+    is chosen. Atomic: on any error nothing is created."""
+    application = MembershipApplication.objects.select_for_update().get(pk=application.pk)
+    problems = []
+    if application.status != MembershipApplication.Status.PENDING:
+        problems.append(_("Only a confirmed application that is waiting can be approved."))
+    if not (application.organisation_verified and application.focal_point_confirmed):
+        problems.append(
+            _("Complete the checklist first: organisation verified, focal point confirmed.")
+        )
+    if application.region is None:
+        problems.append(_("Choose the member's region first."))
+    if problems:
+        raise ValidationError(problems)
+    today = timezone.localdate()
+    member = Member(
+        type=application.type,
+        sector=application.sector,
+        acronym=application.acronym,
+        slug=unique_member_slug(application.name),
+        country=application.country,
+        region=application.region,
+        website=application.website,
+        date_joined=today,
+        name_en=application.name,
+        **{f"description_{application.language}": application.description},
+    )
+    if application.language != "en":
+        # English is required; until the secretariat translates it, it shows the original.
+        member.description_en = application.description
+    member.full_clean()
+    member.save()
+    member.areas.set(application.areas.all())
+    focal_point = FocalPoint(
+        member=member,
+        name=application.focal_point_name,
+        email=application.focal_point_email,
+        phone=application.focal_point_phone,
+        languages=application.focal_point_languages,
+        start_date=today,
+        **{f"title_{application.language}": application.focal_point_title},
+    )
+    focal_point.full_clean()
+    focal_point.save()
+    application.status = MembershipApplication.Status.APPROVED
+    application.member = member
+    application.decided_at = timezone.now()
+    application.decided_by = user
+    application.save(update_fields=["status", "member", "decided_at", "decided_by"])
+    invitation_send(
+        member=member,
+        email=application.focal_point_email,
+        role=Representation.Role.FOCAL_POINT,
+        language=application.language,
+        invited_by=user,
+    )
+    return member
+
+
+@transaction.atomic
+def application_reject(*, application: MembershipApplication, user, reason: str) -> None:
+    """Decline an application with a reason, emailed to the applicant in their language."""
+    from .tasks import application_rejected_email
+
+    application = MembershipApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status in {
+        MembershipApplication.Status.APPROVED,
+        MembershipApplication.Status.REJECTED,
+    }:
+        raise ValidationError(_("This application has already been decided."))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for rejecting; it is sent to the applicant."))
+    application.status = MembershipApplication.Status.REJECTED
+    application.decision_reason = reason.strip()
+    application.decided_at = timezone.now()
+    application.decided_by = user
+    application.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])
+    transaction.on_commit(lambda: application_rejected_email.delay(application.pk))
+
+
+@transaction.atomic
+def focal_point_proposal_confirm(*, proposal: FocalPointProposal, user) -> FocalPoint:
+    """The secretariat confirms a proposed focal point: it replaces the current one."""
+    proposal = FocalPointProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != FocalPointProposal.Status.PENDING:
+        raise ValidationError(_("This proposal has already been decided."))
+    new = focal_point_replace(
+        member=proposal.member,
+        name=proposal.name,
+        email=proposal.email,
+        phone=proposal.phone,
+        languages=proposal.languages,
+        start_date=max(proposal.start_date, timezone.localdate()),
+        # The proposer's words, in whatever language they wrote them; staff may translate.
+        title_en=proposal.title,
+    )
+    proposal.status = FocalPointProposal.Status.CONFIRMED
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["status", "decided_at"])
+    return new
+
+
+@transaction.atomic
+def invitation_signup(*, token: str, password: str):
+    """Create the invited person's account (its address counts as verified: the link was
+    emailed there) and accept the invitation. Atomic: no account without the link."""
+    from allauth.account.models import EmailAddress
+
+    invitation = Invitation.objects.select_for_update().filter(token=token).first()
+    if invitation is None:
+        raise InvitationError(_("This invitation has already been used or does not exist."))
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise InvitationError(_("An account already exists for this address: sign in to accept."))
+    user = User.objects.create_user(email=invitation.email, password=password)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    invitation_accept(token=token, user=user)
+    return user

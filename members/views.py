@@ -1,15 +1,30 @@
 import csv
+import datetime
 
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
+from . import permissions, services
 from .filters import MemberFilter
-from .models import Area, Member
+from .forms import (
+    ColleagueForm,
+    FocalPointProposalForm,
+    InvitationSignupForm,
+    MemberEditForm,
+    MembershipApplicationForm,
+)
+from .models import Area, FocalPointProposal, Invitation, Member, Representation, User
 from .selectors import PUBLIC_COLUMNS, member_csv_rows
 
 MEMBERS_PER_PAGE = 50
@@ -125,7 +140,15 @@ def member_detail(request, slug):
         .prefetch_related(Prefetch("areas", queryset=Area.objects.order_by("kind", "slug"))),
         slug=slug,
     )
-    return render(request, "members/member_detail.html", {"member": member})
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "member": member,
+            "show_contacts": permissions.can_see_contacts(request.user),
+            "can_edit": permissions.can_edit_member(request.user, member),
+        },
+    )
 
 
 def area_list(request):
@@ -159,4 +182,227 @@ def area_detail(request, slug):
         request,
         "members/area_detail.html",
         {"area": area, "page": page, "notices": notices, "query": ""},
+    )
+
+
+# Member self-service. Every view asks permissions.py; a member the account may not edit is
+# a 404, so that its edit pages do not even confirm which members exist.
+
+
+def editable_member(request, slug):
+    member = get_object_or_404(Member.objects.public(), slug=slug)
+    if not permissions.can_edit_member(request.user, member):
+        raise Http404
+    return member
+
+
+@login_required
+def my_members(request):
+    members = permissions.represented_members(request.user).select_related("region").by_name()
+    return render(request, "members/my_members.html", {"members": members})
+
+
+@login_required
+def my_member_edit(request, slug):
+    member = editable_member(request, slug)
+    form = MemberEditForm(request.POST or None, request.FILES or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        change = services.member_update(
+            member=Member.objects.get(pk=member.pk),
+            user=request.user,
+            data={field: form.cleaned_data[field] for field in services.EDITABLE_FIELDS},
+            areas=form.cleaned_data["areas"],
+        )
+        if change:
+            messages.success(request, _("Your changes are saved and on the public page."))
+        else:
+            messages.info(request, _("Nothing had changed."))
+        return redirect("members:my-member-edit", slug=member.slug)
+    return render(
+        request,
+        "members/my_member_edit.html",
+        {
+            "member": member,
+            "form": form,
+            "can_manage_colleagues": permissions.can_manage_colleagues(request.user, member),
+            "confirmation_due": member.record_confirmed_at is None
+            or member.record_confirmed_at < timezone.now() - datetime.timedelta(days=365),
+        },
+    )
+
+
+@login_required
+@require_POST
+def my_member_confirm(request, slug):
+    member = editable_member(request, slug)
+    services.member_record_confirm(member=member, user=request.user)
+    messages.success(request, _("Thank you: the record is confirmed as current for this year."))
+    return redirect("members:my-member-edit", slug=member.slug)
+
+
+@login_required
+def my_member_renew(request, slug):
+    member = editable_member(request, slug)
+    if request.method == "POST":
+        services.members_renew_term(members=Member.objects.filter(pk=member.pk))
+        member.refresh_from_db()
+        messages.success(
+            request,
+            _("The membership is renewed until %(date)s.")
+            % {"date": date_format(member.term_ends)},
+        )
+        return redirect("members:my-member-edit", slug=member.slug)
+    return render(request, "members/my_member_renew.html", {"member": member})
+
+
+@login_required
+def my_member_colleagues(request, slug):
+    member = editable_member(request, slug)
+    allowed = permissions.can_manage_colleagues(request.user, member)
+    form = ColleagueForm(request.POST or None, initial={"language": get_language()})
+    if request.method == "POST":
+        if not allowed:
+            raise PermissionDenied
+        if "remove" in request.POST:
+            remove = request.POST["remove"]
+            # Only this member's representatives: another member's id is a 404, not a removal.
+            representation = (
+                member.representations.select_related("user").filter(pk=remove).first()
+                if remove.isdigit()
+                else None
+            )
+            if representation is None:
+                raise Http404
+            try:
+                services.colleague_remove(representation=representation)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("%(email)s no longer represents this member.")
+                    % {"email": representation.user.email},
+                )
+            return redirect("members:my-member-colleagues", slug=member.slug)
+        if form.is_valid():
+            services.invitation_send(
+                member=member,
+                email=form.cleaned_data["email"],
+                role=Representation.Role.COLLEAGUE,
+                language=form.cleaned_data["language"],
+                invited_by=request.user,
+            )
+            messages.success(
+                request,
+                _("An invitation is on its way to %(email)s.")
+                % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("members:my-member-colleagues", slug=member.slug)
+    return render(
+        request,
+        "members/my_member_colleagues.html",
+        {
+            "member": member,
+            "form": form,
+            "allowed": allowed,
+            "representations": member.representations.select_related("user").order_by(
+                "role", "user__email"
+            ),
+        },
+    )
+
+
+@login_required
+def my_member_focal_point(request, slug):
+    member = editable_member(request, slug)
+    form = FocalPointProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        proposal = form.save(commit=False)
+        proposal.member = member
+        proposal.proposed_by = request.user
+        proposal.save()
+        messages.success(
+            request,
+            _(
+                "Thank you. The secretariat will confirm the new focal point; until then the current one stays."
+            ),
+        )
+        return redirect("members:my-member-edit", slug=member.slug)
+    return render(
+        request,
+        "members/my_member_focal_point.html",
+        {
+            "member": member,
+            "form": form,
+            "pending": member.proposals.filter(status=FocalPointProposal.Status.PENDING),
+        },
+    )
+
+
+def invitation_accept(request, token):
+    invitation = Invitation.objects.select_related("member").filter(token=token).first()
+    problem = None
+    if invitation is None or invitation.accepted_at:
+        problem = _("This invitation has already been used or does not exist.")
+    elif invitation.expires_at < timezone.now():
+        problem = _("This invitation has expired. Ask the secretariat for a new one.")
+    if problem:
+        return render(
+            request,
+            "members/invitation.html",
+            {"problem": problem},
+            status=410 if invitation else 404,
+        )
+
+    user = request.user
+    account_exists = User.objects.filter(email__iexact=invitation.email).exists()
+    form = None
+    if not user.is_authenticated and not account_exists:
+        form = InvitationSignupForm(request.POST or None, email=invitation.email)
+    if request.method == "POST":
+        try:
+            if user.is_authenticated:
+                services.invitation_accept(token=token, user=user)
+            elif form is not None and form.is_valid():
+                user = services.invitation_signup(
+                    token=token, password=form.cleaned_data["password1"]
+                )
+                auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                raise services.InvitationError("")
+        except services.InvitationError as error:
+            if str(error):
+                messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Welcome. You now represent %(member)s.") % {"member": invitation.member},
+            )
+            return redirect("members:my-member-edit", slug=invitation.member.slug)
+    return render(
+        request,
+        "members/invitation.html",
+        {"invitation": invitation, "form": form, "account_exists": account_exists},
+    )
+
+
+def join(request):
+    form = MembershipApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.application_submit(form=form, language=get_language())
+        return redirect("members:join-sent")
+    return render(request, "members/join.html", {"form": form})
+
+
+def join_sent(request):
+    return render(request, "members/join_sent.html")
+
+
+def join_confirm(request, token):
+    application = services.application_confirm(token=token)
+    return render(
+        request,
+        "members/join_confirmed.html",
+        {"application": application},
+        status=200 if application else 404,
     )

@@ -12,12 +12,15 @@ admin.site.site_title = _("Mountain Partnership")
 admin.site.index_title = _("Records of the partnership")
 
 urlpatterns = [
+    # The admin signs in through the site's login: same rate limits, same second factor.
+    path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("members.urls")),
+    path("accounts/", include("allauth.urls")),
 )
 
 if settings.DEBUG:

@@ -1,5 +1,9 @@
+from urllib.parse import urlencode
+
 from django.db.models import Count, Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from members.models import Area, Member, Region
 from members.views import type_counts, type_totals
@@ -26,3 +30,11 @@ def home(request):
             "geographic": [area for area in areas if area.kind == Area.Kind.GEOGRAPHIC],
         },
     )
+
+
+def admin_login(request):
+    """Send the admin's login to the site's, keeping where the person was going."""
+    target = request.GET.get("next") or reverse("admin:index")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("admin:index")
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")

@@ -1,9 +1,20 @@
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from members.permissions import SECRETARIAT_GROUP
+from mountainpartnership.celery import app as celery_app
 from tests import services
 from tests.factories import UserFactory
+
+PASSWORD = "a long enough password"
 
 
 def pytest_configure(config):
@@ -20,14 +31,53 @@ def _on_postgresql(settings):
     )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits_and_fast_hashing(settings):
+    # Rate limits live in the (Redis) cache: each test starts with none used.
+    cache.clear()
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process():
+    """Tasks run at once in the test's process; tests of sending start a real worker."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+def verified_user(**fields):
+    user = UserFactory(**fields)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def totp_code(secret: str) -> str:
+    import time
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def sign_in(client, user, secret=None):
+    """Sign in through the site's real login (and its second-factor step when `secret`)."""
+    response = client.post("/en/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    if secret:
+        assert response.url == "/en/accounts/2fa/authenticate/", response.url
+        response = client.post("/en/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+        assert response.status_code == 302, response.content.decode()[:2000]
+    return client
+
+
 @pytest.fixture
 def secretariat_user(db):
-    user = UserFactory(is_staff=True)
+    user = verified_user(is_staff=True)
     user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    user.totp_secret = generate_totp_secret()
+    TOTP.activate(user, user.totp_secret)
     return user
 
 
 @pytest.fixture
 def secretariat_client(client, secretariat_user):
-    client.force_login(secretariat_user)
-    return client
+    return sign_in(client, secretariat_user, secretariat_user.totp_secret)

@@ -2,7 +2,7 @@ import datetime
 
 import factory
 
-from members.models import Area, FocalPoint, Member, Region, User
+from members.models import Area, FocalPoint, Member, MembershipApplication, Region, User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -60,3 +60,19 @@ class FocalPointFactory(factory.django.DjangoModelFactory):
     title_en = "Programme officer"
     email = factory.Sequence(lambda n: f"focal{n}@example.org")
     start_date = datetime.date(2004, 1, 1)
+
+
+class MembershipApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MembershipApplication
+
+    language = "es"
+    name = factory.Sequence(lambda n: f"Asociación Andina {n}")
+    type = Member.Type.MAJOR_GROUP
+    sector = Member.Sector.NGO
+    country = "BO"
+    description = "Trabajamos con comunidades de los Andes."
+    focal_point_name = "Rosa Mamani"
+    focal_point_email = factory.Sequence(lambda n: f"rosa{n}@example.org")
+    contribution = "Compartiremos nuestra experiencia."
+    consent = True

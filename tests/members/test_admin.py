@@ -3,20 +3,32 @@ import datetime
 import io
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from members.models import Area, FocalPoint, Member, User
+from members.models import (
+    Area,
+    FocalPoint,
+    FocalPointProposal,
+    Invitation,
+    Member,
+    MemberChange,
+    MembershipApplication,
+    User,
+)
 from members.permissions import SECRETARIAT_APPS
+from tests.conftest import PASSWORD, sign_in, totp_code, verified_user
 from tests.factories import (
     AreaFactory,
     FocalPointFactory,
     MemberFactory,
+    MembershipApplicationFactory,
     RegionFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,17 +47,41 @@ def admin_pages(obj_by_model):
 
 @pytest.fixture
 def one_of_each(secretariat_user):
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
     from django.contrib.auth.models import Group
 
     focal_point = FocalPointFactory()
+    member = focal_point.member
     return {
-        Member: focal_point.member,
+        Member: member,
         FocalPoint: focal_point,
         Area: AreaFactory(),
-        focal_point.member.region.__class__: focal_point.member.region,
+        member.region.__class__: member.region,
         User: secretariat_user,
         Group: Group.objects.get(name="Secretariat"),
+        MemberChange: MemberChange.objects.create(
+            member=member, fields={"website": {"old": "", "new": "https://x.org/"}}
+        ),
+        FocalPointProposal: FocalPointProposal.objects.create(
+            member=member, name="New", email="new@example.org", start_date=datetime.date(2030, 1, 1)
+        ),
+        Invitation: Invitation.objects.create(
+            member=member,
+            email="i@example.org",
+            role="colleague",
+            language="en",
+            token="t" * 40,
+            expires_at=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC),
+        ),
+        MembershipApplication: MembershipApplicationFactory(),
+        EmailAddress: EmailAddress.objects.get(user=secretariat_user),
+        Authenticator: Authenticator.objects.get(user=secretariat_user),
     }
+
+
+# Records the secretariat reads but never creates by hand: they come from the site.
+CREATED_ON_THE_SITE = {MemberChange, FocalPointProposal, Invitation, MembershipApplication}
 
 
 def test_every_admin_page_of_the_portal_loads_for_the_secretariat(secretariat_client, one_of_each):
@@ -54,13 +90,16 @@ def test_every_admin_page_of_the_portal_loads_for_the_secretariat(secretariat_cl
         url = reverse(name, args=args)
         response = secretariat_client.get(url)
         if model._meta.app_label in SECRETARIAT_APPS and model is not User:
-            assert response.status_code == 200, url
+            adding = name.endswith("_add")
+            expected = 403 if adding and model in CREATED_ON_THE_SITE else 200
+            assert response.status_code == expected, url
             checked += 1
         else:
-            # Accounts and groups: the secretariat may look at accounts, never grant rights.
+            # Accounts, groups and authenticators: the secretariat may look at accounts,
+            # never grant rights or touch anyone's sign-in.
             expected = 200 if (model is User and not name.endswith("_add")) else 403
             assert response.status_code == expected, url
-    assert checked == 12  # members, focal points, areas and regions: three pages each
+    assert checked == 24  # eight models of the members app, three pages each
 
 
 def test_the_secretariat_cannot_change_an_account(secretariat_client, secretariat_user):
@@ -72,17 +111,29 @@ def test_the_secretariat_cannot_change_an_account(secretariat_client, secretaria
 
 
 def test_every_admin_page_loads_for_a_superuser(client, one_of_each):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    for _model, name, args in admin_pages(one_of_each):
-        assert client.get(reverse(name, args=args)).status_code == 200, name
+    superuser = verified_user(is_staff=True, is_superuser=True)
+    secret = generate_totp_secret()
+    TOTP.activate(superuser, secret)
+    sign_in(client, superuser, secret)
+    for model, name, args in admin_pages(one_of_each):
+        expected = 403 if name.endswith("_add") and model in CREATED_ON_THE_SITE else 200
+        assert client.get(reverse(name, args=args)).status_code == expected, name
+
+
+def staff_outside_the_secretariat(client):
+    """A staff account with a second factor, but not in the Secretariat group."""
+    user = verified_user(is_staff=True)
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return sign_in(client, user, secret)
 
 
 @pytest.mark.parametrize("kind", ["anonymous", "registered", "staff outside the secretariat"])
 def test_every_admin_page_is_refused_to_those_outside_the_secretariat(client, one_of_each, kind):
     if kind == "registered":
-        client.force_login(UserFactory())
+        sign_in(client, verified_user())
     elif kind == "staff outside the secretariat":
-        client.force_login(UserFactory(is_staff=True))
+        staff_outside_the_secretariat(client)
     for _model, name, args in admin_pages(one_of_each):
         response = client.get(reverse(name, args=args))
         if kind == "staff outside the secretariat":
@@ -90,6 +141,56 @@ def test_every_admin_page_is_refused_to_those_outside_the_secretariat(client, on
         else:
             assert response.status_code == 302, name
             assert response.url.startswith(reverse("admin:login"))
+
+
+def test_the_admin_login_is_the_sites_login(client):
+    response = client.get("/admin/login/?next=/admin/members/member/")
+    assert response.status_code == 302
+    assert response.url == "/en/accounts/login/?next=%2Fadmin%2Fmembers%2Fmember%2F"
+    evil = client.get("/admin/login/?next=https://evil.example.com/")
+    assert evil.url == "/en/accounts/login/?next=%2Fadmin%2F"
+
+
+def test_secretariat_without_a_second_factor_is_sent_to_set_one_up(client, one_of_each):
+    user = verified_user(is_staff=True)
+    user.groups.add(Group.objects.get(name="Secretariat"))
+    sign_in(client, user)
+    for _model, name, args in admin_pages(one_of_each):
+        url = reverse(name, args=args)
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url.startswith("/en/accounts/2fa/totp/activate/"), url
+
+
+def test_secretariat_who_has_a_second_factor_must_use_it_for_the_admin(client, secretariat_user):
+    # A session that skipped the second factor (here, a session made without the login flow).
+    client.force_login(secretariat_user)
+    response = client.get("/admin/members/member/")
+    assert response.status_code == 302
+    assert response.url.startswith("/en/accounts/reauthenticate/") or response.url.startswith(
+        "/en/accounts/2fa/reauthenticate/"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_activating_totp_opens_the_admin(client):
+    # Transactional, as in production: allauth announces the new authenticator on commit,
+    # which here happens during the request, before the session is saved.
+    user = verified_user(is_staff=True)
+    user.groups.add(Group.objects.get(name="Secretariat"))
+    sign_in(client, user)
+    response = client.get("/admin/")
+    assert response.url.startswith("/en/accounts/2fa/totp/activate/")
+    # allauth asks for the password again before a new authenticator is added.
+    response = client.get(response.url)
+    assert response.url.startswith("/en/accounts/reauthenticate/")
+    client.post(response.url, {"password": PASSWORD})
+    page = client.get("/en/accounts/2fa/totp/activate/")
+    assert page.status_code == 200
+    secret = page.context["form"].secret
+    response = client.post("/en/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
+    assert response.status_code == 302
+    assert client.get("/admin/members/member/").status_code == 200
 
 
 def test_member_list_issues_the_same_queries_for_5_and_100_members(secretariat_client):
@@ -223,6 +324,14 @@ def change_form_data(member, **changes):
     for code in ["en", "fr", "es"]:
         data[f"name_{code}"] = getattr(member, f"name_{code}") or ""
         data[f"description_{code}"] = getattr(member, f"description_{code}") or ""
+    data.update(
+        {
+            "representations-TOTAL_FORMS": 0,
+            "representations-INITIAL_FORMS": 0,
+            "representations-MIN_NUM_FORMS": 0,
+            "representations-MAX_NUM_FORMS": 1000,
+        }
+    )
     people = list(member.focal_points.order_by("pk"))
     prefix = "focal_points"
     data.update(
@@ -348,7 +457,7 @@ def test_replace_focal_point_with_bad_input_says_why_and_changes_nothing(secreta
 def test_replace_focal_point_is_refused_outside_the_secretariat(client):
     earlier = FocalPointFactory()
     url = reverse("admin:members_member_replace_focal_point", args=[earlier.member.pk])
-    client.force_login(UserFactory(is_staff=True))
+    staff_outside_the_secretariat(client)
     response = client.post(url, {"name": "X", "email": "x@example.org", "start_date": "2030-01-01"})
     assert response.status_code == 403
     assert earlier.member.focal_points.count() == 1

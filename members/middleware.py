@@ -1,0 +1,34 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .permissions import used_second_factor
+
+
+class SecretariatSecondFactorMiddleware:
+    """The admin opens only for staff who signed in with a second factor.
+
+    Staff without one are sent to set up TOTP; staff who have one but signed in without it
+    (an older session, a sign-in code) are sent to confirm it. Everyone else gets the admin's
+    own answer (its login redirect, or a refusal).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = reverse("admin:index")
+
+    def __call__(self, request):
+        user = request.user
+        if request.path.startswith(self.admin_prefix) and user.is_authenticated and user.is_staff:
+            from allauth.mfa.utils import is_mfa_enabled
+
+            if not is_mfa_enabled(user):
+                messages.warning(
+                    request,
+                    _("The admin needs a second factor: set up an authenticator app first."),
+                )
+                return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+            if not used_second_factor(request):
+                return redirect(f"{reverse('mfa_reauthenticate')}?next={request.path}")
+        return self.get_response(request)

@@ -1,0 +1,158 @@
+"""Email from the members app. Each task takes ids and is safe to run twice."""
+
+import datetime
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .models import FocalPoint, Invitation, Member, MemberChange, MembershipApplication
+from .permissions import SECRETARIAT_GROUP
+
+
+def site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def send_templated(template: str, context: dict, to: list[str], language: str) -> None:
+    """Render `members/email/<template>_subject.txt` and `_body.txt` in `language` and send."""
+    with translation.override(language):
+        subject = render_to_string(f"members/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"members/email/{template}_body.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+
+
+@shared_task
+def invitation_email(invitation_id: int) -> None:
+    """Send an invitation; skipped if it has been accepted or has expired since."""
+    invitation = Invitation.objects.select_related("member").filter(pk=invitation_id).first()
+    if invitation is None or invitation.accepted_at or invitation.expires_at < timezone.now():
+        return
+    send_templated(
+        "invitation",
+        {"invitation": invitation, "url": site_url(invitation.get_absolute_url())},
+        [invitation.email],
+        invitation.language,
+    )
+
+
+@shared_task
+def application_confirmation_email(application_id: int) -> None:
+    from .services import application_token
+
+    application = MembershipApplication.objects.filter(
+        pk=application_id, status=MembershipApplication.Status.UNCONFIRMED
+    ).first()
+    if application is None:
+        return
+    with translation.override(application.language):
+        path = reverse("members:join-confirm", kwargs={"token": application_token(application)})
+    send_templated(
+        "application_confirm",
+        {"application": application, "url": site_url(path)},
+        [application.focal_point_email],
+        application.language,
+    )
+
+
+@shared_task
+def application_rejected_email(application_id: int) -> None:
+    application = MembershipApplication.objects.filter(
+        pk=application_id, status=MembershipApplication.Status.REJECTED
+    ).first()
+    if application is None:
+        return
+    send_templated(
+        "application_rejected",
+        {"application": application},
+        [application.focal_point_email],
+        application.language,
+    )
+
+
+@shared_task
+def member_changes_digest() -> int:
+    """Email the secretariat the members' changes not yet sent; returns how many.
+
+    The changes are locked and marked in the same transaction as the sending, so two runs at
+    once do not send the same change twice, and a failed send leaves them for the next run.
+    """
+    recipients = sorted(
+        Group.objects.get(name=SECRETARIAT_GROUP)
+        .user_set.filter(is_active=True)
+        .values_list("email", flat=True)
+    )
+    with transaction.atomic():
+        changes = list(
+            MemberChange.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(digested_at=None)
+            .select_related("member", "user")
+            .order_by("member__name_en", "created")
+        )
+        if not changes or not recipients:
+            return 0
+        send_templated(
+            "changes_digest",
+            {
+                "changes": changes,
+                "admin_url": site_url(reverse("admin:members_memberchange_changelist")),
+            },
+            recipients,
+            settings.LANGUAGE_CODE,
+        )
+        MemberChange.objects.filter(pk__in=[change.pk for change in changes]).update(
+            digested_at=timezone.now()
+        )
+    return len(changes)
+
+
+def spoken_language(languages: str) -> str:
+    """The first of the portal's languages named in a focal point's "languages spoken"."""
+    names = {
+        "en": ("english", "anglais", "inglés", "ingles"),
+        "fr": ("french", "français", "francais", "francés", "frances"),
+        "es": ("spanish", "espagnol", "español", "espanol"),
+    }
+    text = languages.casefold()
+    found = [
+        (text.find(name), code)
+        for code, spellings in names.items()
+        for name in spellings
+        if name in text
+    ]
+    return min(found)[1] if found else settings.LANGUAGE_CODE
+
+
+@shared_task
+def renewal_reminders() -> int:
+    """Email the focal point of each member whose term ends within 90 days, once per term."""
+    today = timezone.localdate()
+    members = (
+        Member.objects.public()
+        .filter(term_ends__gte=today, term_ends__lte=today + datetime.timedelta(days=90))
+        .exclude(renewal_reminder_for=F("term_ends"))
+        .with_current_focal_point()
+    )
+    sent = 0
+    for member in members:
+        focal_point: FocalPoint | None = member.current_focal_point
+        if focal_point is None:
+            continue
+        language = spoken_language(focal_point.languages)
+        with translation.override(language):
+            path = reverse("members:my-member-renew", kwargs={"slug": member.slug})
+        send_templated(
+            "renewal",
+            {"member": member, "focal_point": focal_point, "url": site_url(path)},
+            [focal_point.email],
+            language,
+        )
+        Member.objects.filter(pk=member.pk).update(renewal_reminder_for=member.term_ends)
+        sent += 1
+    return sent
