@@ -57,7 +57,7 @@ test: install messages system-deps
 	@$(PY) -m tests.services
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
 # Server time of the directory with 10,000 members, on a scratch PostgreSQL database.

@@ -1,15 +1,28 @@
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.utils.translation import gettext
+
+
+class PortalSite:
+    """What allauth's emails call "the site": the portal's name in the reader's language."""
+
+    def __init__(self):
+        self.name = gettext("Mountain Partnership")
+        self.domain = urlsplit(settings.SITE_URL).netloc
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """allauth, fitted to the portal: emails go out through Celery."""
+    """allauth, fitted to the portal: its emails name the partnership and go out through Celery."""
 
     def send_mail(self, template_prefix, email, context):
         from mountainpartnership.tasks import send_rendered_email
 
+        context = {**context, "current_site": PortalSite()}
         message = self.render_mail(template_prefix, email, context)
-        send_rendered_email.delay_on_commit(
+        # Already rendered, so nothing waits for the transaction: queue it now.
+        send_rendered_email.delay(
             subject=message.subject,
             body=message.body,
             to=list(message.to),

@@ -91,6 +91,7 @@ class MemberEditForm(forms.ModelForm):
     """What a representative edits about their organisation."""
 
     areas = AreasField(label=_("Thematic and geographic areas"))
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Member
@@ -123,7 +124,6 @@ class MemberEditForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["areas"].group()
         self.fields["description_en"].required = True
-        self.fields["website"].assume_scheme = "https"
         self.fields["logo"].validators.append(validate_logo)
         self.fields["logo"].widget = forms.ClearableFileInput(
             attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}
@@ -169,6 +169,7 @@ class InvitationSignupForm(forms.Form):
 
 class MembershipApplicationForm(forms.ModelForm):
     areas = AreasField(label=_("Thematic and geographic interests"))
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
     consent = forms.BooleanField(
         label=_("We accept the Mountain Partnership's principles and will take part in its work."),
         required=True,
@@ -206,7 +207,6 @@ class MembershipApplicationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["areas"].group()
-        self.fields["website"].assume_scheme = "https"
 
     def clean(self):
         cleaned = super().clean()

@@ -1,0 +1,93 @@
+"""The members app's email tasks, run by a real Celery worker on Redis where sending matters."""
+
+import datetime
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import Member, MemberChange
+from members.services import member_update
+from members.tasks import member_changes_digest, renewal_reminders, spoken_language
+from mountainpartnership.celery import app as celery_app
+from tests.factories import FocalPointFactory, MemberFactory
+
+
+def wait_for(condition, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_daily_digest_goes_out_through_a_real_worker_exactly_once(secretariat_user):
+    member = MemberFactory(name_en="Andean Consortium", description_en="Old text.")
+    member_update(member=member, user=None, data={"description_en": "New text."})
+    celery_app.conf.task_always_eager = False
+    with start_worker(celery_app, perform_ping_check=False, concurrency=1, pool="solo"):
+        member_changes_digest.delay()
+        assert wait_for(lambda: len(mail.outbox) == 1), "the worker sent nothing"
+        # Run again (a retry, a second beat): nothing new, nothing sent twice.
+        member_changes_digest.delay()
+        time.sleep(1.5)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [secretariat_user.email]
+    assert "Andean Consortium" in message.body
+    assert "Old text. → New text." in message.body
+    assert not MemberChange.objects.filter(digested_at=None).exists()
+
+
+@pytest.mark.django_db
+def test_the_secretariat_restores_an_earlier_version_from_the_admin(secretariat_client):
+    member = MemberFactory(description_en="Original.", website="https://original.example.org")
+    change = member_update(
+        member=member,
+        user=None,
+        data={"description_en": "Vandalised.", "website": "https://spam.example.com"},
+    )
+    response = secretariat_client.post(
+        reverse("admin:members_memberchange_changelist"),
+        {"action": "restore", "_selected_action": [change.pk]},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.description_en == "Original."
+    assert member.website == "https://original.example.org"
+    restore = MemberChange.objects.exclude(pk=change.pk).get()
+    assert restore.fields["description_en"] == {"old": "Vandalised.", "new": "Original."}
+    page = secretariat_client.get(reverse("admin:members_memberchange_change", args=[change.pk]))
+    assert "Vandalised." in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_renewal_reminders_go_once_per_term_in_the_focal_points_language():
+    today = timezone.localdate()
+    due = FocalPointFactory(
+        member__term_ends=today + datetime.timedelta(days=60),
+        member__name_en="Due Member",
+        languages="Español, Quechua",
+        email="due@example.org",
+    ).member
+    FocalPointFactory(member__term_ends=today + datetime.timedelta(days=400))
+    assert renewal_reminders() == 1
+    message = mail.outbox[-1]
+    assert message.to == ["due@example.org"]
+    assert f"/es/my/{due.slug}/renew/" in message.body
+    assert renewal_reminders() == 0
+    # Renewed, and later due again: reminded again for the new term.
+    Member.objects.filter(pk=due.pk).update(term_ends=today + datetime.timedelta(days=30))
+    assert renewal_reminders() == 1
+
+
+def test_the_language_of_an_email_follows_the_languages_a_person_speaks():
+    assert spoken_language("Spanish, English") == "es"
+    assert spoken_language("English, français") == "en"
+    assert spoken_language("Français, Wolof") == "fr"
+    assert spoken_language("Quechua") == "en"
