@@ -334,7 +334,8 @@ def application_approve(*, application: MembershipApplication, user) -> Member:
         phone=application.focal_point_phone,
         languages=application.focal_point_languages,
         start_date=today,
-        **{f"title_{application.language}": application.focal_point_title},
+        # In the applicant's language, and in English until the secretariat translates it.
+        **{f"title_{code}": application.focal_point_title for code in {"en", application.language}},
     )
     focal_point.full_clean()
     focal_point.save()

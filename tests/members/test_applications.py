@@ -122,7 +122,9 @@ def test_approval_creates_the_member_and_invites_its_focal_point_in_their_langua
     secretariat_client, django_capture_on_commit_callbacks
 ):
     region = RegionFactory(slug="latin-america")
-    application = pending_application(name="Asociación Andina", language="es")
+    application = pending_application(
+        name="Asociación Andina", language="es", focal_point_title="Coordinadora"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = decide(secretariat_client, application, "_approve", region=region.pk)
     assert response.status_code == 302
@@ -132,7 +134,9 @@ def test_approval_creates_the_member_and_invites_its_focal_point_in_their_langua
     assert member.name_en == "Asociación Andina"
     assert member.description_es == member.description_en == application.description
     assert member.term_ends.year - member.date_joined.year == 4
-    assert FocalPoint.objects.get(member=member).email == application.focal_point_email
+    focal_point = FocalPoint.objects.get(member=member)
+    assert focal_point.email == application.focal_point_email
+    assert focal_point.title_es == focal_point.title_en == "Coordinadora"
     message = mail.outbox[-1]
     assert message.to == [application.focal_point_email]
     assert "invitación" in message.subject
@@ -212,3 +216,11 @@ def test_a_decided_application_cannot_be_decided_again(secretariat_client):
     assert not Representation.objects.exists()
     assert MemberFactory  # the factory module is shared with other tests
     assert datetime
+
+
+def test_an_english_application_is_approved_too(secretariat_client):
+    region = RegionFactory()
+    application = pending_application(language="en", focal_point_title="Director")
+    decide(secretariat_client, application, "_approve", region=region.pk)
+    application.refresh_from_db()
+    assert application.member.focal_points.get().title_en == "Director"
