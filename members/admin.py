@@ -572,30 +572,6 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
     list_filter = ["status", "type", "organisation_verified", "focal_point_confirmed"]
     search_fields = ["name", "acronym", "focal_point_name", "focal_point_email"]
     change_form_template = "admin/members/membershipapplication/change_form.html"
-    readonly_fields = [
-        "status",
-        "language",
-        "name",
-        "acronym",
-        "type",
-        "sector",
-        "country",
-        "website",
-        "description",
-        "application_areas",
-        "focal_point_name",
-        "focal_point_title",
-        "focal_point_email",
-        "focal_point_phone",
-        "focal_point_languages",
-        "contribution",
-        "consent",
-        "created",
-        "email_confirmed_at",
-        "decided_at",
-        "decided_by",
-        "member",
-    ]
     fieldsets = [
         (
             _("Organisation"),
@@ -645,6 +621,13 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    # What the secretariat fills in; the rest is the applicant's and stays as sent.
+    review_fields = ["organisation_verified", "focal_point_confirmed", "region", "decision_reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        shown = [field for _title, options in self.fieldsets for field in options["fields"]]
+        return [field for field in shown if field not in self.review_fields]
 
     def has_add_permission(self, request):
         return False
