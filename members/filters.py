@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from mountainpartnership.db import search_term, searchable, translated
+from mountainpartnership.listing import IgnoringFilterSet
 from mountainpartnership.widgets import LightSelect
 
 from .models import Area, Member, Region
 
 
-class MemberFilter(django_filters.FilterSet):
+class MemberFilter(IgnoringFilterSet):
     type = django_filters.ChoiceFilter(
         label=_("Type"), choices=Member.Type.choices, empty_label=_("All types"), widget=LightSelect
     )
@@ -83,10 +84,3 @@ class MemberFilter(django_filters.FilterSet):
         for word in words:
             matches &= Q(search_text__contains=word)
         return queryset.filter(matches)
-
-    def ignored(self):
-        """(name, value) of each filter whose value was not understood; the filter is left
-        out of the query (django-filter skips invalid fields), and the reader is told."""
-        if not self.is_bound:
-            return []
-        return [(name, self.data.get(name)) for name in self.errors if name in self.form.fields]

@@ -310,7 +310,7 @@ class FocalPoint(models.Model):
         _("role"), max_length=20, choices=Role.choices, default=Role.FOCAL_POINT
     )
     name = models.CharField(_("name"), max_length=200)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(_("job title"), max_length=200, blank=True)
     email = models.EmailField(_("email"))
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     languages = models.CharField(
@@ -446,7 +446,7 @@ class FocalPointProposal(models.Model):
         verbose_name=_("proposed by"),
     )
     name = models.CharField(_("name"), max_length=200)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(_("job title"), max_length=200, blank=True)
     email = models.EmailField(_("email"))
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     languages = models.CharField(_("languages spoken"), max_length=200, blank=True)

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,9 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from activities.models import Activity
+from mountainpartnership.listing import filter_notices, paginate, query_without_page
 
 from . import permissions, services
 from .filters import MemberFilter
@@ -56,47 +58,9 @@ def type_counts(totals: dict[str, int]) -> list[str]:
     ]
 
 
-def paginate(request, queryset, per_page, notices, count=None):
-    """The requested page. A page number that is not one gives the first or the last page,
-    and a notice that says so. `count`, when the caller already knows it, saves a query."""
-    paginator = Paginator(queryset, per_page)
-    if count is not None:
-        paginator.count = count
-    raw = request.GET.get("page", "1")
-    try:
-        number = int(raw)
-    except ValueError:
-        notices.append(
-            {"text": _("“%(page)s” is not a page number: here is the first page.") % {"page": raw}}
-        )
-        number = 1
-    if number < 1:
-        notices.append(
-            {"text": _("There is no page %(page)s: here is the first page.") % {"page": raw}}
-        )
-        number = 1
-    elif number > paginator.num_pages:
-        notices.append(
-            {
-                "text": _("There is no page %(page)s: here is the last page, %(last)s.")
-                % {"page": raw, "last": paginator.num_pages}
-            }
-        )
-        number = paginator.num_pages
-    return paginator.page(number)
-
-
 def member_list(request):
     member_filter = MemberFilter(request.GET or None, queryset=Member.objects.public())
-    notices = [
-        {
-            # Django points the invalid field's aria-describedby at this id.
-            "id": f"{member_filter.form[name].auto_id}_error",
-            "text": _("“%(value)s” is not a known value for “%(filter)s”: that filter was ignored.")
-            % {"value": value, "filter": member_filter.form[name].label},
-        }
-        for name, value in member_filter.ignored()
-    ]
+    notices = filter_notices(member_filter)
     members = member_filter.qs
     totals = type_totals(members)
     page = paginate(
@@ -106,8 +70,6 @@ def member_list(request):
         notices,
         count=sum(totals.values()),
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "members/member_list.html",
@@ -116,7 +78,7 @@ def member_list(request):
             "page": page,
             "notices": notices,
             "type_counts": type_counts(totals),
-            "query": query.urlencode(),
+            "query": query_without_page(request),
         },
     )
 
@@ -137,7 +99,10 @@ def member_detail(request, slug):
         Member.objects.public()
         .select_related("region")
         .with_current_focal_point()
-        .prefetch_related(Prefetch("areas", queryset=Area.objects.order_by("kind", "slug"))),
+        .prefetch_related(
+            Prefetch("areas", queryset=Area.objects.order_by("kind", "slug")),
+            Prefetch("activities", queryset=Activity.objects.by_title()),
+        ),
         slug=slug,
     )
     return render(
@@ -181,7 +146,13 @@ def area_detail(request, slug):
     return render(
         request,
         "members/area_detail.html",
-        {"area": area, "page": page, "notices": notices, "query": ""},
+        {
+            "area": area,
+            "page": page,
+            "notices": notices,
+            "query": "",
+            "activities": Activity.objects.filter(areas=area).by_title(),
+        },
     )
 
 

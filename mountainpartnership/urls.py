@@ -20,6 +20,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("members.urls")),
+    path("", include("activities.urls")),
     path("accounts/", include("allauth.urls")),
 )
 

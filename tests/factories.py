@@ -1,7 +1,9 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
+from activities.models import Activity, Event, FundingOpportunity, News
 from members.models import Area, FocalPoint, Member, MembershipApplication, Region, User
 
 
@@ -76,3 +78,50 @@ class MembershipApplicationFactory(factory.django.DjangoModelFactory):
     focal_point_email = factory.Sequence(lambda n: f"rosa{n}@example.org")
     contribution = "Compartiremos nuestra experiencia."
     consent = True
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    slug = factory.Sequence(lambda n: f"activity-{n}")
+    title_en = factory.Sequence(lambda n: f"Activity {n}")
+    summary_en = "Members working together."
+    status = Activity.Status.PLANNING
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    kind = Event.Kind.WORKSHOP
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    title_en = factory.Sequence(lambda n: f"Workshop {n}")
+    timezone = "America/La_Paz"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + datetime.timedelta(hours=8))
+    city = "La Paz"
+    country = "BO"
+
+
+class FundingOpportunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingOpportunity
+
+    donor = "Mountain Fund"
+    slug = factory.Sequence(lambda n: f"call-{n}")
+    title_en = factory.Sequence(lambda n: f"Small grants {n}")
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
+    for_major_groups = True
+
+
+class NewsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = News
+
+    slug = factory.Sequence(lambda n: f"news-{n}")
+    title_en = factory.Sequence(lambda n: f"News {n}")
+    summary_en = "What happened."
+    body_en = "The whole story."
+    status = News.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))

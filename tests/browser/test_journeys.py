@@ -90,3 +90,32 @@ def test_pages_fit_a_320_pixel_screen(browser, live_server, demo, screenshot):
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
         screenshot(page, f"6-{name}-es-320px")
     context.close()
+
+
+def test_a_spanish_reader_finds_an_upcoming_workshop_and_downloads_its_ics(
+    browser, live_server, demo, screenshot
+):
+    from icalendar import Calendar
+
+    context = browser.new_context(locale="es-BO", java_script_enabled=False, accept_downloads=True)
+    page = context.new_page()
+    page.goto(live_server.url + "/es/")
+    page.get_by_role("navigation", name="Navegación principal").get_by_role(
+        "link", name="Eventos"
+    ).click()
+    assert page.url == live_server.url + "/es/events/"
+    page.get_by_label("Área geográfica").select_option(label="Andes")
+    page.get_by_role("button", name="Mostrar").click()
+    screenshot(page, "7-events-es-andes")
+    page.locator("ol.list > li > a", has_text="Taller").first.click()
+    assert "/es/events/" in page.url
+    assert "America/La_Paz" in page.locator("main").inner_text()
+    screenshot(page, "8-event-es")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Añadir a mi calendario (.ics)").click()
+    calendar = Calendar.from_ical(download_info.value.path().read_bytes())
+    events = calendar.walk("VEVENT")
+    assert len(events) == 1
+    assert "Taller" in str(events[0]["summary"])
+    assert str(events[0].decoded("dtstart").tzinfo) == "America/La_Paz"
+    context.close()

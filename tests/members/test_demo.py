@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
+from activities.models import Activity, Event, FundingOpportunity, News, StatusChange
 from members.models import Area, FocalPoint, Member, Region
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,11 @@ def snapshot():
         list(Area.objects.order_by("pk").values()),
         sorted(Member.areas.through.objects.values_list("member_id", "area_id")),
         sorted(Area.leading_members.through.objects.values_list("area_id", "member_id")),
+        list(Activity.objects.order_by("pk").values()),
+        list(StatusChange.objects.order_by("pk").values()),
+        list(Event.objects.order_by("pk").values()),
+        list(FundingOpportunity.objects.order_by("pk").values()),
+        list(News.objects.order_by("pk").values()),
     )
 
 
@@ -84,3 +90,29 @@ def test_demo_members_are_all_still_members_with_current_terms():
     assert Member.objects.filter(status=Member.Status.INACTIVE).count() >= 5
     assert not Member.objects.filter(term_ends__lte=today).exists()
     assert Member.objects.filter(term_ends__lt=today + datetime.timedelta(days=183)).exists()
+
+
+def test_demo_activities_events_funding_and_news_tell_the_reports_story():
+    call_command("loaddemo")
+    assert Activity.objects.count() == 8
+    statuses = set(Activity.objects.values_list("status", flat=True))
+    assert {"planning", "under_way", "completed"} <= statuses
+    assert len(statuses) >= 4
+    ecotourism = Activity.objects.get(slug="andean-ecotourism-feasibility-study")
+    assert ecotourism.participations.filter(role="lead", member__slug="condesan").exists()
+    assert ecotourism.funding.filter(kind="seed").exists()
+    assert ecotourism.outputs.exists()
+    assert sorted(country.code for country in ecotourism.countries) == ["BO", "CO", "EC", "PE"]
+    assert ecotourism.status_changes.count() >= 2
+    for activity in Activity.objects.filter(status__in=["stalled", "cancelled"]):
+        assert activity.status_reason_en and activity.status_reason_fr and activity.status_reason_es
+    assert (
+        Event.objects.filter(city="Cusco").exists() and Event.objects.filter(city="Merano").exists()
+    )
+    assert Event.objects.upcoming().exists() and Event.objects.past().exists()
+    assert (
+        FundingOpportunity.objects.open()
+        .filter(for_major_groups=True, regions__slug="africa")
+        .exists()
+    )
+    assert News.objects.published().count() == 6

@@ -1,0 +1,208 @@
+"""Joint activities, events, funding and news from the secretariat's 2006 report, for
+demonstration. The JSON files beside this module hold them; FORMAT.md describes them."""
+
+import datetime
+import json
+import zoneinfo
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from activities.models import (
+    Activity,
+    Event,
+    Funding,
+    FundingOpportunity,
+    Milestone,
+    News,
+    Output,
+    Participation,
+    StatusChange,
+)
+from members.models import Area, Member, Region
+
+DEMO_DIR = Path(__file__).resolve().parent
+
+
+def read(name: str) -> list[dict]:
+    return json.loads((DEMO_DIR / name).read_text(encoding="utf-8"))
+
+
+def translated(field: str, values) -> dict[str, str]:
+    values = values or {}
+    return {f"{field}_{code}": values.get(code, "") for code, _name in settings.LANGUAGES}
+
+
+def day(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def at_noon_utc(value: str) -> datetime.datetime:
+    return datetime.datetime.combine(day(value), datetime.time(12), tzinfo=datetime.UTC)
+
+
+@transaction.atomic
+def demo_load() -> Counter:
+    """Create the demo activities, events, funding opportunities and news that are missing
+    (matched by slug); existing ones are left as they are. Needs the members' demo data."""
+    created = Counter()
+    members = {member.slug: member for member in Member.objects.all()}
+    areas = {area.slug: area for area in Area.objects.all()}
+    regions = {region.slug: region for region in Region.objects.all()}
+
+    activities = {activity.slug: activity for activity in Activity.objects.all()}
+    for item in read("activities.json"):
+        if item["slug"] in activities:
+            continue
+        history = item["history"]
+        last = history[-1]
+        reason = last["reason"] if isinstance(last["reason"], dict) else {}
+        activity = Activity(
+            slug=item["slug"],
+            countries=item["countries"],
+            other_partners=item["other_partners"],
+            start_date=day(item["start"]),
+            end_date=day(item["end"]),
+            status=last["status"],
+            status_since=at_noon_utc(last["on"]),
+            updated=at_noon_utc(
+                max([last["on"], *[m["done"] for m in item["milestones"] if m["done"]]])
+            ),
+            **translated("title", item["title"]),
+            **translated("summary", item["summary"]),
+            **translated("description", item["description"]),
+            **translated("status_reason", reason),
+        )
+        activity.full_clean()
+        activity.save()
+        activity.areas.set([areas[slug] for slug in item["themes"] + item["geos"]])
+        Participation.objects.bulk_create(
+            [
+                Participation(activity=activity, member=members[slug], role="lead")
+                for slug in item["leads"]
+            ]
+            + [
+                Participation(activity=activity, member=members[slug], role="partner")
+                for slug in item["partners"]
+                if slug not in item["leads"]
+            ]
+        )
+        StatusChange.objects.bulk_create(
+            [
+                StatusChange(
+                    activity=activity,
+                    status=step["status"],
+                    reason=step["reason"].get("en", "") if isinstance(step["reason"], dict) else "",
+                    changed_at=at_noon_utc(step["on"]),
+                )
+                for step in history
+            ]
+        )
+        Milestone.objects.bulk_create(
+            [
+                Milestone(
+                    activity=activity,
+                    due_date=day(milestone["due"]),
+                    done_on=day(milestone["done"]),
+                    responsible=members.get(milestone["responsible"]),
+                    **translated("title", milestone["title"]),
+                )
+                for milestone in item["milestones"]
+            ]
+        )
+        Funding.objects.bulk_create(
+            [
+                Funding(
+                    activity=activity,
+                    kind=funding["kind"],
+                    funder=funding["funder"],
+                    amount=Decimal(funding["amount"]),
+                    currency=funding["currency"],
+                    received_on=day(funding["on"]),
+                )
+                for funding in item["funding"]
+            ]
+        )
+        Output.objects.bulk_create(
+            [
+                Output(
+                    activity=activity,
+                    published_on=day(output["on"]),
+                    url=output["url"],
+                    **translated("title", output["title"]),
+                )
+                for output in item["outputs"]
+            ]
+        )
+        activities[activity.slug] = activity
+        created["activities"] += 1
+
+    existing = set(Event.objects.values_list("slug", flat=True))
+    for item in read("events.json"):
+        if item["slug"] in existing:
+            continue
+        zone = zoneinfo.ZoneInfo(item["timezone"])
+        event = Event(
+            slug=item["slug"],
+            kind=item["kind"],
+            starts_at=datetime.datetime.fromisoformat(item["starts"]).replace(tzinfo=zone),
+            ends_at=datetime.datetime.fromisoformat(item["ends"]).replace(tzinfo=zone),
+            timezone=item["timezone"],
+            city=item["city"],
+            country=item["country"],
+            online_url=item["online_url"],
+            languages=item["languages"],
+            **translated("title", item["title"]),
+            **translated("description", item["description"]),
+        )
+        event.full_clean()
+        event.save()
+        event.organisers.set([members[slug] for slug in item["organisers"]])
+        event.areas.set([areas[slug] for slug in item["themes"] + item["geos"]])
+        event.activities.set([activities[slug] for slug in item["activities"]])
+        created["events"] += 1
+
+    existing = set(FundingOpportunity.objects.values_list("slug", flat=True))
+    for item in read("funding.json"):
+        if item["slug"] in existing:
+            continue
+        opportunity = FundingOpportunity(
+            slug=item["slug"],
+            donor=item["donor"],
+            amount_min=Decimal(item["amount_min"]) if item["amount_min"] else None,
+            amount_max=Decimal(item["amount_max"]) if item["amount_max"] else None,
+            currency=item["currency"],
+            deadline=day(item["deadline"]),
+            for_governments=item["for_governments"],
+            for_igos=item["for_igos"],
+            for_major_groups=item["for_major_groups"],
+            url=item["url"],
+            **translated("title", item["title"]),
+            **translated("description", item["description"]),
+        )
+        opportunity.full_clean()
+        opportunity.save()
+        opportunity.regions.set([regions[slug] for slug in item["regions"]])
+        opportunity.areas.set([areas[slug] for slug in item["themes"]])
+        created["funding opportunities"] += 1
+
+    existing = set(News.objects.values_list("slug", flat=True))
+    for item in read("news.json"):
+        if item["slug"] in existing:
+            continue
+        news = News(
+            slug=item["slug"],
+            status=News.Status.PUBLISHED,
+            published_at=datetime.datetime.fromisoformat(item["published"].replace("Z", "+00:00")),
+            member=members.get(item["member"]) if item["member"] else None,
+            **translated("title", item["title"]),
+            **translated("summary", item["summary"]),
+            **translated("body", item["body"]),
+        )
+        news.full_clean()
+        news.save()
+        created["news posts"] += 1
+    return created

@@ -1,0 +1,133 @@
+"""Query-string filters of the activities, events and funding lists."""
+
+import django_filters
+from django.db.models import Q, TextField, Value
+from django.db.models.functions import Concat
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Area, Member, Region
+from mountainpartnership.db import search_term, searchable, translated
+from mountainpartnership.listing import IgnoringFilterSet
+from mountainpartnership.widgets import LightSelect
+
+from .models import Activity, Event, FundingOpportunity
+
+
+def theme_filter(field_name="areas"):
+    return django_filters.ModelChoiceFilter(
+        label=_("Thematic area"),
+        field_name=field_name,
+        queryset=Area.objects.thematic(),
+        to_field_name="slug",
+        empty_label=_("All thematic areas"),
+        widget=LightSelect,
+    )
+
+
+def geo_filter(field_name="areas"):
+    return django_filters.ModelChoiceFilter(
+        label=_("Geographic area"),
+        field_name=field_name,
+        queryset=Area.objects.geographic(),
+        to_field_name="slug",
+        empty_label=_("All geographic areas"),
+        widget=LightSelect,
+    )
+
+
+class ActivityFilter(IgnoringFilterSet):
+    theme = theme_filter()
+    geo = geo_filter()
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=Activity.Status.choices,
+        empty_label=_("Any status"),
+        widget=LightSelect,
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        field_name="members__region",
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All regions"),
+        widget=LightSelect,
+        distinct=True,
+    )
+    member = django_filters.ModelChoiceFilter(
+        label=_("Member"),
+        field_name="members",
+        queryset=Member.objects.public().filter(participations__isnull=False).distinct(),
+        to_field_name="slug",
+        empty_label=_("All members"),
+        widget=LightSelect,
+    )
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+
+    class Meta:
+        model = Activity
+        fields = ["theme", "geo", "status", "region", "member", "q"]
+
+    def search(self, queryset, name, value):
+        words = search_term(value).split()
+        if not words:
+            return queryset
+        queryset = queryset.annotate(
+            search_text=searchable(
+                Concat(
+                    translated("title"),
+                    Value(" "),
+                    translated("summary"),
+                    Value(" "),
+                    translated("description"),
+                    output_field=TextField(),
+                )
+            )
+        )
+        matches = Q()
+        for word in words:
+            matches &= Q(search_text__contains=word)
+        return queryset.filter(matches)
+
+
+class EventFilter(IgnoringFilterSet):
+    theme = theme_filter()
+    geo = geo_filter()
+
+    class Meta:
+        model = Event
+        fields = ["theme", "geo"]
+
+
+class FundingFilter(IgnoringFilterSet):
+    theme = theme_filter()
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        method="in_region",
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All regions"),
+        widget=LightSelect,
+    )
+    type = django_filters.ChoiceFilter(
+        label=_("Open to"),
+        method="open_to",
+        choices=Member.Type.choices,
+        empty_label=_("Any type of member"),
+        widget=LightSelect,
+    )
+
+    class Meta:
+        model = FundingOpportunity
+        fields = ["theme", "region", "type"]
+
+    def in_region(self, queryset, name, region):
+        # No region given means every region.
+        return queryset.filter(Q(regions=region) | Q(regions__isnull=True)).distinct()
+
+    def open_to(self, queryset, name, kind):
+        field = {
+            Member.Type.GOVERNMENT: "for_governments",
+            Member.Type.IGO: "for_igos",
+            Member.Type.MAJOR_GROUP: "for_major_groups",
+        }[kind]
+        return queryset.filter(**{field: True})

@@ -1,0 +1,137 @@
+import datetime
+
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from members.models import Area, Member
+from mountainpartnership.listing import filter_notices, paginate, query_without_page
+
+from .calendar import events_ical
+from .filters import ActivityFilter, EventFilter, FundingFilter
+from .models import Activity, Event, FundingOpportunity, News, StatusChange
+
+PER_PAGE = 50
+
+
+def activity_list(request):
+    activity_filter = ActivityFilter(request.GET or None, queryset=Activity.objects.all())
+    notices = filter_notices(activity_filter)
+    page = paginate(
+        request,
+        activity_filter.qs.with_participants().by_title(),
+        PER_PAGE,
+        notices,
+    )
+    return render(
+        request,
+        "activities/activity_list.html",
+        {
+            "filter": activity_filter,
+            "page": page,
+            "notices": notices,
+            "query": query_without_page(request),
+        },
+    )
+
+
+def activity_detail(request, slug):
+    activity = get_object_or_404(
+        Activity.objects.with_participants().prefetch_related(
+            Prefetch("areas", queryset=Area.objects.order_by("kind", "slug")),
+            Prefetch("milestones__responsible"),
+            "funding",
+            "outputs",
+            Prefetch("status_changes", queryset=StatusChange.objects.order_by("changed_at")),
+            Prefetch("events", queryset=Event.objects.order_by("starts_at")),
+        ),
+        slug=slug,
+    )
+    return render(
+        request,
+        "activities/activity_detail.html",
+        {"activity": activity, "now": timezone.now()},
+    )
+
+
+def event_list(request, past=False):
+    event_filter = EventFilter(request.GET or None, queryset=Event.objects.all())
+    notices = filter_notices(event_filter)
+    events = event_filter.qs.past() if past else event_filter.qs.upcoming()
+    page = paginate(request, events.prefetch_related("organisers"), PER_PAGE, notices)
+    return render(
+        request,
+        "activities/event_list.html",
+        {
+            "filter": event_filter,
+            "page": page,
+            "notices": notices,
+            "past": past,
+            "query": query_without_page(request),
+            "feed_query": request.GET.urlencode() if not event_filter.ignored() else "",
+        },
+    )
+
+
+def event_detail(request, slug):
+    event = get_object_or_404(
+        Event.objects.prefetch_related("organisers", "areas", "activities"), slug=slug
+    )
+    return render(request, "activities/event_detail.html", {"event": event})
+
+
+def event_feed(request):
+    """The calendar as iCalendar (RFC 5545), all events or those of one area."""
+    event_filter = EventFilter(request.GET or None, queryset=Event.objects.all())
+    since = timezone.now() - datetime.timedelta(days=365)
+    events = event_filter.qs.filter(ends_at__gte=since).order_by("starts_at")
+    response = HttpResponse(
+        events_ical(events, request, get_language()), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="mountain-partnership-events.ics"'
+    return response
+
+
+def event_ics(request, slug):
+    event = get_object_or_404(Event, slug=slug)
+    response = HttpResponse(
+        events_ical([event], request, get_language()), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+def funding_list(request):
+    funding_filter = FundingFilter(request.GET or None, queryset=FundingOpportunity.objects.open())
+    notices = filter_notices(funding_filter)
+    page = paginate(
+        request, funding_filter.qs.prefetch_related("regions", "areas"), PER_PAGE, notices
+    )
+    return render(
+        request,
+        "activities/funding_list.html",
+        {
+            "filter": funding_filter,
+            "page": page,
+            "notices": notices,
+            "query": query_without_page(request),
+            "member_types": dict(Member.Type.choices),
+        },
+    )
+
+
+def news_list(request):
+    notices = []
+    page = paginate(request, News.objects.published().select_related("member"), PER_PAGE, notices)
+    return render(
+        request,
+        "activities/news_list.html",
+        {"page": page, "notices": notices, "query": ""},
+    )
+
+
+def news_detail(request, slug):
+    news = get_object_or_404(News.objects.published().select_related("member"), slug=slug)
+    return render(request, "activities/news_detail.html", {"news": news})
