@@ -7,9 +7,6 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
 
-# Addresses typed without a scheme are https ones (Django 6 makes this the default).
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
-
 from .models import (
     Activity,
     Event,
@@ -21,6 +18,9 @@ from .models import (
     Participation,
     StatusChange,
 )
+
+# Addresses typed without a scheme are https ones (Django 6 makes this the default).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ParticipationInline(admin.TabularInline):
