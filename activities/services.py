@@ -3,9 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .models import Activity, StatusChange
+from .models import Activity, News, StatusChange
 
 NEEDS_REASON = {Activity.Status.STALLED, Activity.Status.CANCELLED}
 
@@ -30,3 +31,33 @@ def activity_status_change(
     return StatusChange.objects.create(
         activity=activity, status=status, reason=reason.strip(), changed_by=user, changed_at=when
     )
+
+
+@transaction.atomic
+def news_submit(*, member, user, language: str, title: str, summary: str, body: str) -> News:
+    """A member's news post, in the writer's language, as a draft for the secretariat to
+    approve (it then publishes it from the admin). Atomic; validates before saving."""
+    news = News(
+        member=member,
+        author=user,
+        status=News.Status.DRAFT,
+        slug=unique_slug(News, title),
+        # English is required; the secretariat translates, and until then it shows the original.
+        **{
+            f"{field}_{code}": value
+            for field, value in [("title", title), ("summary", summary), ("body", body)]
+            for code in {"en", language}
+        },
+    )
+    news.full_clean()
+    news.save()
+    return news
+
+
+def unique_slug(model, text: str) -> str:
+    base = slugify(text)[:90] or "post"
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

@@ -17,4 +17,5 @@ urlpatterns = [
     path("news/", views.news_list, name="news-list"),
     path("news/feed/", NewsFeed(), name="news-feed"),
     path("news/<slug:slug>/", views.news_detail, name="news-detail"),
+    path("my/<slug:slug>/news/", views.news_submit, name="news-submit"),
 ]

@@ -1,16 +1,22 @@
 import datetime
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from members import permissions
 from members.models import Area, Member
 from mountainpartnership.listing import filter_notices, paginate, query_without_page
 
+from . import services
 from .calendar import events_ical
 from .filters import ActivityFilter, EventFilter, FundingFilter
+from .forms import NewsSubmissionForm
 from .models import Activity, Event, FundingOpportunity, News, StatusChange
 
 PER_PAGE = 50
@@ -135,3 +141,21 @@ def news_list(request):
 def news_detail(request, slug):
     news = get_object_or_404(News.objects.published().select_related("member"), slug=slug)
     return render(request, "activities/news_detail.html", {"news": news})
+
+
+@login_required
+def news_submit(request, slug):
+    """A representative sends news about their organisation; it waits for the secretariat."""
+    member = get_object_or_404(Member.objects.public(), slug=slug)
+    if not permissions.can_edit_member(request.user, member):
+        raise Http404
+    form = NewsSubmissionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.news_submit(
+            member=member, user=request.user, language=get_language(), **form.cleaned_data
+        )
+        messages.success(
+            request, _("Thank you. The secretariat will read your news and publish it.")
+        )
+        return redirect("members:my-member-edit", slug=member.slug)
+    return render(request, "activities/news_submit.html", {"member": member, "form": form})
