@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("members.urls")),
     path("", include("activities.urls")),
+    path("", include("newsletter.urls")),
     path("accounts/", include("allauth.urls")),
 )
 

@@ -23,6 +23,7 @@ from members.models import (
     User,
 )
 from members.permissions import SECRETARIAT_APPS
+from newsletter.models import Subscriber
 from tests.conftest import PASSWORD, sign_in, totp_code, verified_user
 from tests.factories import (
     ActivityFactory,
@@ -85,6 +86,9 @@ def one_of_each(secretariat_user):
         Event: EventFactory(),
         FundingOpportunity: FundingOpportunityFactory(),
         News: NewsFactory(),
+        Subscriber: Subscriber.objects.create(
+            email="reader@example.org", language="fr", region=member.region
+        ),
         Authenticator: Authenticator.objects.get(user=secretariat_user),
     }
 

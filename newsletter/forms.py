@@ -1,0 +1,65 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from members.forms import AreasField
+from members.models import Area, Region
+
+from .models import Subscriber
+
+
+class TopicsField(AreasField):
+    def __init__(self, *args, **kwargs):
+        kwargs["queryset"] = Area.objects.thematic()
+        super().__init__(*args, **kwargs)
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(label=_("Your email address"))
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    region = forms.ModelChoiceField(
+        label=_("Your region"), queryset=Region.objects.all(), empty_label=None
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=Subscriber.Format.choices,
+        widget=forms.RadioSelect,
+        initial=Subscriber.Format.HTML,
+    )
+    topics = TopicsField(
+        label=_("Topics you follow (optional)"), help_text=_("Leave empty to receive everything.")
+    )
+    website_confirmation = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website_confirmation"):
+            raise ValidationError(_("Your subscription could not be recorded. Please try again."))
+        return cleaned
+
+
+class PreferencesForm(forms.ModelForm):
+    topics = TopicsField(
+        label=_("Topics you follow (optional)"), help_text=_("Leave empty to receive everything.")
+    )
+
+    class Meta:
+        model = Subscriber
+        fields = ["language", "region", "format", "topics"]
+        widgets = {"format": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].empty_label = None
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, with a first row naming the columns: email, language, region."),
+    )

@@ -1,0 +1,144 @@
+"""Writes to the newsletter's list: atomic, validated, and safe to repeat."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Region
+
+from .models import Subscriber, new_key
+
+# However often an address is entered in the form, it gets at most one email in this time.
+ONE_EMAIL_PER_ADDRESS_EVERY = 10 * 60
+
+
+def email_once(subscriber: Subscriber, kind: str) -> None:
+    from .tasks import subscription_email
+
+    if cache.add(
+        f"newsletter:mailed:{subscriber.email.casefold()}", 1, ONE_EMAIL_PER_ADDRESS_EVERY
+    ):
+        transaction.on_commit(lambda: subscription_email.delay(subscriber.pk, kind))
+
+
+@transaction.atomic
+def subscriber_subscribe(*, email: str, language: str, region: Region, format: str, topics) -> None:
+    """Put an address on the list, pending until it confirms from the emailed link.
+
+    Answers nothing about the address: a new one gets a confirmation link, a pending one the
+    link again, a confirmed one a note with its preferences link, an unsubscribed one a new
+    confirmation; none of them more than one email per ten minutes. The preferences of an
+    address already confirmed are not changed from here (only through its own link).
+    """
+    subscriber = Subscriber.objects.select_for_update().filter(email__iexact=email.strip()).first()
+    if subscriber is None or subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        subscriber = subscriber or Subscriber(email=email.strip())
+        subscriber.language, subscriber.region, subscriber.format = language, region, format
+        subscriber.status = Subscriber.Status.PENDING
+        subscriber.full_clean()
+        subscriber.save()
+        subscriber.topics.set(topics)
+        email_once(subscriber, "confirm")
+    elif subscriber.status == Subscriber.Status.PENDING:
+        email_once(subscriber, "confirm")
+    else:
+        email_once(subscriber, "already")
+
+
+@transaction.atomic
+def subscriber_confirm(*, subscriber: Subscriber) -> None:
+    """Confirm a pending address (idempotent; an unsubscribed one is not brought back)."""
+    if subscriber.status == Subscriber.Status.PENDING:
+        subscriber.status = Subscriber.Status.CONFIRMED
+        subscriber.confirmed_at = timezone.now()
+        subscriber.save(update_fields=["status", "confirmed_at"])
+
+
+@transaction.atomic
+def subscriber_unsubscribe(*, subscriber: Subscriber) -> None:
+    """Take the address off the list at once. Idempotent."""
+    if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
+        subscriber.status = Subscriber.Status.UNSUBSCRIBED
+        subscriber.unsubscribed_at = timezone.now()
+        subscriber.save(update_fields=["status", "unsubscribed_at"])
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    already: int = 0
+    rejected: list = field(default_factory=list)  # (line number, row text, reason)
+
+
+@transaction.atomic
+def subscribers_import(*, data: bytes) -> ImportReport:
+    """Import an existing list: CSV with columns email, language, region (slug or name).
+
+    Imported addresses count as confirmed (they agreed to the list it comes from) and are
+    marked as imported. Rows that cannot be used are reported with the reason; addresses
+    already on the list are left as they are. All valid rows are saved together, or none.
+    """
+    report = ImportReport()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(_("The file is not UTF-8 text; save it as CSV (UTF-8).")) from None
+    rows = csv.DictReader(io.StringIO(text))
+    missing = {"email", "language", "region"} - {
+        name.strip().lower() for name in rows.fieldnames or []
+    }
+    if missing:
+        raise ValidationError(
+            _(
+                "The first row must name the columns email, language and region; missing: %(missing)s."
+            )
+            % {"missing": ", ".join(sorted(missing))}
+        )
+    regions = {}
+    for region in Region.objects.all():
+        for name in [region.slug, region.name_en, region.name_fr, region.name_es]:
+            if name:
+                regions[name.strip().casefold()] = region
+    existing = {email.casefold() for email in Subscriber.objects.values_list("email", flat=True)}
+    seen = set()
+    now = timezone.now()
+    for line, row in enumerate(rows, start=2):
+        row = {(key or "").strip().lower(): (value or "").strip() for key, value in row.items()}
+        email, language = row.get("email", ""), row.get("language", "").lower()[:2]
+        region = regions.get(row.get("region", "").casefold())
+        reason = None
+        try:
+            validate_email(email)
+        except ValidationError:
+            reason = _("not a valid email address")
+        if reason is None and language not in {"en", "fr", "es"}:
+            reason = _("language must be en, fr or es")
+        if reason is None and region is None:
+            reason = _("unknown region")
+        if reason is None and email.casefold() in seen:
+            reason = _("the same address appears earlier in the file")
+        if reason:
+            report.rejected.append((line, ", ".join(row.values()), reason))
+            continue
+        seen.add(email.casefold())
+        if email.casefold() in existing:
+            report.already += 1
+            continue
+        Subscriber.objects.create(
+            email=email,
+            language=language,
+            region=region,
+            status=Subscriber.Status.CONFIRMED,
+            source=Subscriber.Source.IMPORT,
+            confirmed_at=now,
+            key=new_key(),
+        )
+        report.created += 1
+    return report

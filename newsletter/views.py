@@ -1,0 +1,72 @@
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
+
+from . import services
+from .forms import PreferencesForm, SubscribeForm
+from .tokens import subscriber_from_confirm_token, subscriber_from_manage_token
+
+
+def subscribe(request):
+    form = SubscribeForm(request.POST or None, initial={"language": get_language()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.subscriber_subscribe(
+            email=data["email"],
+            language=data["language"],
+            region=data["region"],
+            format=data["format"],
+            topics=data["topics"],
+        )
+        return redirect("newsletter:subscribe-sent")
+    return render(request, "newsletter/subscribe.html", {"form": form})
+
+
+def subscribe_sent(request):
+    return render(request, "newsletter/subscribe_sent.html")
+
+
+def confirm(request, token):
+    """GET shows a button; only the POST confirms, so that a link scanner confirms nothing."""
+    subscriber = subscriber_from_confirm_token(token)
+    if subscriber is None:
+        return render(request, "newsletter/bad_link.html", status=404)
+    if request.method == "POST":
+        services.subscriber_confirm(subscriber=subscriber)
+        return render(request, "newsletter/confirmed.html", {"subscriber": subscriber})
+    return render(request, "newsletter/confirm.html", {"subscriber": subscriber})
+
+
+def preferences(request, token):
+    subscriber = subscriber_from_manage_token(token)
+    if subscriber is None:
+        return render(request, "newsletter/bad_link.html", status=404)
+    form = PreferencesForm(request.POST or None, instance=subscriber)
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        saved = True
+    return render(
+        request,
+        "newsletter/preferences.html",
+        {"subscriber": subscriber, "form": form, "token": token, "saved": saved},
+    )
+
+
+@csrf_exempt
+def unsubscribe(request, token):
+    """RFC 8058 one-click unsubscribe: a POST to the signed link unsubscribes at once, with
+    no login and no CSRF token (mail programs send it without a session). A GET only shows
+    a button, so that link scanners unsubscribe no one."""
+    subscriber = subscriber_from_manage_token(token)
+    if subscriber is None:
+        return render(request, "newsletter/bad_link.html", status=404)
+    if request.method == "POST":
+        services.subscriber_unsubscribe(subscriber=subscriber)
+        return render(request, "newsletter/unsubscribed.html", {"subscriber": subscriber})
+    if request.method != "GET":
+        raise Http404
+    return render(
+        request, "newsletter/unsubscribe.html", {"subscriber": subscriber, "token": token}
+    )
