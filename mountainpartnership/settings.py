@@ -182,7 +182,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "members.tasks.renewal_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # The newsletter's schedule lives in the database (Edition.send_at), never in an eta.
+    "newsletter-editions-due": {
+        "task": "newsletter.tasks.editions_due",
+        "schedule": crontab(minute="*"),
+    },
 }
+
+# The newsletter: messages per second across all workers together, and workers per edition.
+NEWSLETTER_RATE = env.int("NEWSLETTER_RATE", default=50)
+NEWSLETTER_PARALLEL = env.int("NEWSLETTER_PARALLEL", default=2)
 
 # Links in emails point here.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

@@ -1,13 +1,24 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import models
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from .forms import ImportForm
-from .models import Subscriber
-from .services import subscribers_import
+from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
+
+from .forms import ImportForm, TestSendForm
+from .models import Delivery, Edition, Item, Subscriber
+from .rendering import render_edition
+from .services import deliveries_retry_failed, edition_mark_ready, subscribers_import
 
 
 @admin.register(Subscriber)
@@ -72,3 +83,148 @@ class SubscriberAdmin(admin.ModelAdmin):
                 "title": _("Import subscribers"),
             },
         )
+
+
+class ItemInline(TranslationTabularInline):
+    model = Item
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = ["position", "status", "title", "link", "member"]
+    autocomplete_fields = ["member"]
+    extra = 0
+
+
+@admin.register(Item)
+class ItemAdmin(TranslationAdmin):
+    list_display = ["title", "member", "target_month", "status", "edition", "position"]
+    list_filter = ["status", "target_month", "edition"]
+    list_select_related = ["member", "edition"]
+    search_fields = ["title_en", "title_fr", "title_es"]
+    autocomplete_fields = ["member"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (None, {"fields": ["status", "edition", "position", "target_month", "member", "link"]}),
+        *language_fieldsets("title", "body", description=TRANSLATION_NOTE),
+    ]
+
+
+@admin.register(Edition)
+class EditionAdmin(TranslationAdmin):
+    list_display = ["__str__", "status", "send_at", "started_at", "finished_at"]
+    list_filter = ["status"]
+    inlines = [ItemInline]
+    readonly_fields = ["status", "started_at", "finished_at", "progress"]
+    actions = ["send_now", "retry_failed"]
+    change_form_template = "admin/newsletter/edition/change_form.html"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "month",
+                    "status",
+                    "send_at",
+                    "english_fallback",
+                    "started_at",
+                    "finished_at",
+                    "progress",
+                ]
+            },
+        ),
+        *language_fieldsets("intro", description=TRANSLATION_NOTE),
+    ]
+
+    @admin.display(description=_("progress"))
+    def progress(self, edition):
+        rows = (
+            Delivery.objects.filter(edition=edition)
+            .values("status", "language", "region__slug")
+            .annotate(total=Count("pk"))
+            .order_by("status", "language", "region__slug")
+        )
+        in_doubt = (
+            Delivery.objects.filter(edition=edition, claimed_until__isnull=False)
+            .exclude(status=Delivery.Status.SENT)
+            .count()
+        )
+        lines = format_html_join(
+            "",
+            "<li>{} · {} · {}: {}</li>",
+            ((r["status"], r["language"], r["region__slug"], r["total"]) for r in rows),
+        )
+        return format_html(
+            "<ul>{}</ul><p>{}: {}</p>", lines, _("in doubt (claimed, not confirmed)"), in_doubt
+        )
+
+    @admin.action(description=_("Send now"), permissions=["change"])
+    def send_now(self, request, queryset):
+        for edition in queryset:
+            try:
+                edition_mark_ready(edition=edition)
+            except ValidationError as error:
+                self.message_user(request, f"{edition}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(edition)s will be sent within a minute.") % {"edition": edition},
+                    messages.SUCCESS,
+                )
+
+    @admin.action(description=_("Retry the failed deliveries"), permissions=["change"])
+    def retry_failed(self, request, queryset):
+        for edition in queryset:
+            retried = deliveries_retry_failed(edition=edition)
+            self.message_user(
+                request,
+                _("%(edition)s: %(count)s deliveries queued again.")
+                % {"edition": edition, "count": retried},
+            )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:edition_id>/preview/<str:language>/",
+                self.admin_site.admin_view(self.preview_view),
+                name="newsletter_edition_preview",
+            ),
+            path(
+                "<int:edition_id>/test/",
+                self.admin_site.admin_view(self.test_view),
+                name="newsletter_edition_test",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, edition_id, language):
+        edition = get_object_or_404(Edition, pk=edition_id)
+        if not self.has_view_permission(request, edition) or language not in {"en", "fr", "es"}:
+            raise PermissionDenied
+        rendered = render_edition(edition, language)
+        if request.GET.get("format") == "text":
+            return HttpResponse(rendered.text, content_type="text/plain; charset=utf-8")
+        return HttpResponse(rendered.html)
+
+    def test_view(self, request, edition_id):
+        edition = get_object_or_404(Edition, pk=edition_id)
+        if not self.has_change_permission(request, edition) or request.method != "POST":
+            raise PermissionDenied
+        form = TestSendForm(request.POST)
+        if form.is_valid():
+            rendered = render_edition(edition, form.cleaned_data["language"])
+            message = EmailMultiAlternatives(
+                rendered.subject,
+                rendered.text,
+                settings.DEFAULT_FROM_EMAIL,
+                [form.cleaned_data["email"]],
+            )
+            message.attach_alternative(rendered.html, "text/html")
+            message.send()
+            self.message_user(
+                request, _("Test sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+        else:
+            self.message_user(
+                request,
+                " ".join(e for errors in form.errors.values() for e in errors),
+                messages.ERROR,
+            )
+        return redirect("admin:newsletter_edition_change", edition_id)

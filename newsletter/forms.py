@@ -63,3 +63,8 @@ class ImportForm(forms.Form):
         label=_("CSV file"),
         help_text=_("UTF-8, with a first row naming the columns: email, language, region."),
     )
+
+
+class TestSendForm(forms.Form):
+    email = forms.EmailField(label=_("Send a test to"))
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

@@ -3,6 +3,8 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Area, Region
@@ -77,3 +79,136 @@ class Subscriber(models.Model):
 
     def __str__(self):
         return self.email
+
+
+class Edition(models.Model):
+    """One month's newsletter: an introduction and ordered items, in three languages."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        READY = "ready", _("Ready to send")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    month = models.DateField(_("month"), unique=True, help_text=_("Any day of the month."))
+    intro = models.TextField(_("introduction"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.DRAFT
+    )
+    send_at = models.DateTimeField(_("send at"), null=True, blank=True)
+    english_fallback = models.BooleanField(
+        _("send English where a translation is missing"),
+        default=False,
+        help_text=_("Otherwise the edition cannot be sent while a text lacks a translation."),
+    )
+    started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("sending finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+
+    def __str__(self):
+        return self.month.strftime("%Y-%m")
+
+    def save(self, *args, **kwargs):
+        self.month = self.month.replace(day=1)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("newsletter:edition", kwargs={"month": f"{self.month:%Y-%m}"})
+
+
+class Item(models.Model):
+    """A piece of the newsletter, submitted by a member or the secretariat."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    title = models.CharField(_("title"), max_length=255)
+    body = models.TextField(_("text"))
+    link = models.URLField(_("link"), blank=True)
+    target_month = models.DateField(_("for the month of"))
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="newsletter_items",
+        verbose_name=_("from member"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    edition = models.ForeignKey(
+        Edition,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("edition"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("newsletter item")
+        verbose_name_plural = _("newsletter items")
+
+    def __str__(self):
+        return self.title
+
+
+class Delivery(models.Model):
+    """One edition to one subscriber: created once when sending starts, never twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        DEFERRED = "deferred", _("Deferred (will be retried)")
+        FAILED = "failed", _("Failed")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    language = models.CharField(_("language"), max_length=5)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # A worker that claims a delivery holds it until then; after that, another may take it.
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=200)
+    error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "subscriber"], name="one_delivery_per_subscriber"
+            )
+        ]
+        indexes = [models.Index(fields=["edition", "status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.edition} → {self.subscriber_id}"
+
+    @property
+    def in_doubt(self):
+        """Claimed by a worker that has not reported back: it may or may not have gone out."""
+        return self.status != self.Status.SENT and self.claimed_until is not None

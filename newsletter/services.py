@@ -142,3 +142,43 @@ def subscribers_import(*, data: bytes) -> ImportReport:
         )
         report.created += 1
     return report
+
+
+@transaction.atomic
+def edition_mark_ready(*, edition, send_at=None) -> None:
+    """Schedule an edition (now, if no time is given). Refused while a text lacks a
+    translation in a language that has subscribers, unless English fallback is chosen."""
+    from .models import Edition
+    from .rendering import missing_translations
+
+    if edition.status not in {Edition.Status.DRAFT, Edition.Status.READY}:
+        raise ValidationError(_("This edition is already being sent or has been sent."))
+    languages = set(Subscriber.objects.confirmed().values_list("language", flat=True))
+    missing = missing_translations(edition, languages)
+    if missing and not edition.english_fallback:
+        raise ValidationError(
+            [
+                _("Not translated into %(language)s: %(texts)s.")
+                % {"language": language, "texts": "; ".join(texts)}
+                for language, texts in sorted(missing.items())
+            ]
+            + [_("Translate them, or choose to send English where a translation is missing.")]
+        )
+    edition.status = Edition.Status.READY
+    edition.send_at = send_at or timezone.now()
+    edition.save(update_fields=["status", "send_at"])
+
+
+@transaction.atomic
+def deliveries_retry_failed(*, edition) -> int:
+    """Put an edition's failed deliveries back in the queue (only those); returns how many."""
+    from .models import Delivery, Edition
+
+    retried = Delivery.objects.filter(edition=edition, status=Delivery.Status.FAILED).update(
+        status=Delivery.Status.PENDING, next_attempt_at=timezone.now(), claimed_until=None
+    )
+    if retried:
+        Edition.objects.filter(pk=edition.pk).update(
+            status=Edition.Status.SENDING, finished_at=None
+        )
+    return retried

@@ -26,3 +26,29 @@ def subscription_email(subscriber_id: int, kind: str) -> None:
         subject = render_to_string(f"newsletter/email/{kind}_subject.txt", context).strip()
         body = render_to_string(f"newsletter/email/{kind}_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [subscriber.email])
+
+
+@shared_task
+def editions_due() -> None:
+    """Every minute (Celery beat): start the editions whose time has come, and keep workers
+    on every edition still sending (including deferred and in-doubt deliveries coming due)."""
+    from django.utils import timezone
+
+    from .models import Edition
+    from .sending import edition_start
+
+    for edition in Edition.objects.filter(status=Edition.Status.READY, send_at__lte=timezone.now()):
+        edition_start(edition=edition)
+    for edition_id in Edition.objects.filter(status=Edition.Status.SENDING).values_list(
+        "pk", flat=True
+    ):
+        for _worker in range(settings.NEWSLETTER_PARALLEL):
+            deliver.delay(edition_id)
+
+
+@shared_task(acks_late=True)
+def deliver(edition_id: int) -> int:
+    """Send an edition's due deliveries; any number may run at once, and again."""
+    from .sending import edition_send_due
+
+    return edition_send_due(edition_id=edition_id)

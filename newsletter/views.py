@@ -1,14 +1,19 @@
+import datetime
+
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 
 from . import services
 from .forms import PreferencesForm, SubscribeForm
+from .models import Edition, Item
+from .rendering import text_in
 from .tokens import subscriber_from_confirm_token, subscriber_from_manage_token
 
 
 def subscribe(request):
+    """The subscribe form, and the archive of sent editions."""
     form = SubscribeForm(request.POST or None, initial={"language": get_language()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -20,7 +25,37 @@ def subscribe(request):
             topics=data["topics"],
         )
         return redirect("newsletter:subscribe-sent")
-    return render(request, "newsletter/subscribe.html", {"form": form})
+    editions = Edition.objects.filter(status=Edition.Status.SENT).order_by("-month")
+    return render(request, "newsletter/subscribe.html", {"form": form, "editions": editions})
+
+
+def edition(request, month):
+    """A sent edition on the web, in the reader's language (English where a text is missing)."""
+    try:
+        first = datetime.datetime.strptime(month, "%Y-%m").date()
+    except ValueError:
+        raise Http404 from None
+    edition = get_object_or_404(Edition, month=first, status=Edition.Status.SENT)
+    language = get_language()
+    items = []
+    for item in edition.items.filter(status=Item.Status.APPROVED).select_related("member"):
+        title, title_en = text_in(item, "title", language, fallback=True)
+        body, body_en = text_in(item, "body", language, fallback=True)
+        items.append(
+            {
+                "title": title,
+                "body": body,
+                "link": item.link,
+                "member": item.member,
+                "english": title_en or body_en,
+            }
+        )
+    intro, intro_english = text_in(edition, "intro", language, fallback=True)
+    return render(
+        request,
+        "newsletter/edition.html",
+        {"edition": edition, "items": items, "intro": intro, "intro_english": intro_english},
+    )
 
 
 def subscribe_sent(request):

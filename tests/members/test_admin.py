@@ -23,7 +23,7 @@ from members.models import (
     User,
 )
 from members.permissions import SECRETARIAT_APPS
-from newsletter.models import Subscriber
+from newsletter.models import Edition, Item, Subscriber
 from tests.conftest import PASSWORD, sign_in, totp_code, verified_user
 from tests.factories import (
     ActivityFactory,
@@ -88,6 +88,10 @@ def one_of_each(secretariat_user):
         News: NewsFactory(),
         Subscriber: Subscriber.objects.create(
             email="reader@example.org", language="fr", region=member.region
+        ),
+        Edition: Edition.objects.create(month=datetime.date(2026, 12, 1)),
+        Item: Item.objects.create(
+            title_en="An item", body_en="Text.", target_month=datetime.date(2026, 12, 1)
         ),
         Authenticator: Authenticator.objects.get(user=secretariat_user),
     }

@@ -1,0 +1,206 @@
+"""Sending an edition exactly once to every confirmed subscriber, across any number of workers.
+
+One Delivery row per (edition, subscriber), made when sending starts and unique in the
+database. Workers claim batches with SELECT ... FOR UPDATE SKIP LOCKED, hold them for
+CLAIM_SECONDS, send over one SMTP connection and record each outcome as soon as the server
+answers. A worker killed mid-batch leaves its claimed rows "in doubt": after the claim expires
+another worker sends them again, with the same Message-ID, so at most the one message the dead
+worker had handed over but not recorded can arrive twice.
+"""
+
+import datetime
+import smtplib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .models import Delivery, Edition, Subscriber
+from .rendering import Rendered, render_edition
+from .tokens import manage_token
+
+BATCH = 100
+CLAIM_SECONDS = 600
+MAX_DEFERRAL = datetime.timedelta(hours=6)
+
+
+@transaction.atomic
+def edition_start(*, edition: Edition) -> int:
+    """Create the deliveries of a ready edition (once: the database refuses duplicates) and
+    mark it sending. Returns how many deliveries were created."""
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    if edition.status != Edition.Status.READY:
+        return 0
+    domain = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "localhost"
+    subscribers = Subscriber.objects.confirmed().values_list("pk", "language", "region_id")
+    created = Delivery.objects.bulk_create(
+        [
+            Delivery(
+                edition=edition,
+                subscriber_id=pk,
+                language=language,
+                region_id=region_id,
+                message_id=f"<newsletter-{edition.month:%Y-%m}-{pk}@{domain}>",
+            )
+            for pk, language, region_id in subscribers
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+    edition.status = Edition.Status.SENDING
+    edition.started_at = timezone.now()
+    edition.save(update_fields=["status", "started_at"])
+    return len(created)
+
+
+def claim(edition_id: int, size: int = BATCH) -> list[Delivery]:
+    """Take up to `size` deliveries that are due and not held by another worker."""
+    now = timezone.now()
+    with transaction.atomic():
+        deliveries = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(
+                edition_id=edition_id,
+                status__in=[Delivery.Status.PENDING, Delivery.Status.DEFERRED],
+            )
+            .filter(next_attempt_at__lte=now)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .select_related("subscriber")
+            .order_by("pk")[:size]
+        )
+        Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
+            claimed_until=now + datetime.timedelta(seconds=CLAIM_SECONDS)
+        )
+    return deliveries
+
+
+def wait_for_rate() -> None:
+    """Hold the global send rate (NEWSLETTER_RATE per second) across every worker, by
+    counting this second's messages in the shared cache (Redis in production)."""
+    rate = settings.NEWSLETTER_RATE
+    while True:
+        second = int(time.time())
+        key = f"newsletter:rate:{second}"
+        cache.add(key, 0, 5)
+        try:
+            if cache.incr(key) <= rate:
+                return
+        except ValueError:
+            continue
+        time.sleep(max(0.0, second + 1 - time.time()))
+
+
+def message_for(delivery: Delivery, rendered: Rendered) -> EmailMessage:
+    subscriber = delivery.subscriber
+    token = manage_token(subscriber)
+    with translation.override(subscriber.language):
+        manage_url = settings.SITE_URL.rstrip("/") + reverse("newsletter:preferences", args=[token])
+        unsubscribe_url = settings.SITE_URL.rstrip("/") + reverse(
+            "newsletter:unsubscribe", args=[token]
+        )
+    personal = rendered.personalised(manage_url, unsubscribe_url)
+    headers = {
+        "Message-ID": delivery.message_id,
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": "Mountain Partnership newsletter <newsletter.mountainpartnership>",
+    }
+    if subscriber.format == Subscriber.Format.TEXT:
+        return EmailMessage(
+            personal.subject,
+            personal.text,
+            settings.DEFAULT_FROM_EMAIL,
+            [subscriber.email],
+            headers=headers,
+        )
+    message = EmailMultiAlternatives(
+        personal.subject,
+        personal.text,
+        settings.DEFAULT_FROM_EMAIL,
+        [subscriber.email],
+        headers=headers,
+    )
+    message.attach_alternative(personal.html, "text/html")
+    return message
+
+
+def classify(error: Exception) -> tuple[str, str]:
+    """(status, reason) for an SMTP failure: 5xx is permanent; 4xx, timeouts and lost
+    connections are temporary (throttling is temporary by nature)."""
+    code = getattr(error, "smtp_code", None)
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [value[0] for value in error.recipients.values()]
+        code = codes[0] if codes else None
+    if code is not None and 500 <= code < 600:
+        return Delivery.Status.FAILED, f"{code} {getattr(error, 'smtp_error', error)!s}"[:500]
+    return Delivery.Status.DEFERRED, f"{type(error).__name__}: {error}"[:500]
+
+
+def record(delivery: Delivery, status: str, error: str = "") -> None:
+    now = timezone.now()
+    fields = {
+        "status": status,
+        "claimed_until": None,
+        "attempts": F("attempts") + 1,
+        "error": error,
+    }
+    if status == Delivery.Status.SENT:
+        fields["sent_at"] = now
+    if status == Delivery.Status.DEFERRED:
+        fields["next_attempt_at"] = now + min(
+            datetime.timedelta(minutes=2**delivery.attempts), MAX_DEFERRAL
+        )
+    Delivery.objects.filter(pk=delivery.pk).update(**fields)
+
+
+def send_batch(edition: Edition, deliveries: list[Delivery]) -> int:
+    """Send the claimed deliveries over one SMTP connection, each outcome recorded at once."""
+    rendered = {}
+    sent = 0
+    smtp = get_connection()
+    try:
+        smtp.open()
+        for delivery in deliveries:
+            if delivery.subscriber.status != Subscriber.Status.CONFIRMED:
+                record(delivery, Delivery.Status.FAILED, "unsubscribed before sending")
+                continue
+            language = delivery.subscriber.language
+            if language not in rendered:
+                rendered[language] = render_edition(edition, language)
+            wait_for_rate()
+            try:
+                smtp.send_messages([message_for(delivery, rendered[language])])
+            except (TimeoutError, smtplib.SMTPException, OSError) as error:
+                status, reason = classify(error)
+                record(delivery, status, reason)
+                if isinstance(error, (smtplib.SMTPServerDisconnected, OSError)):
+                    smtp.close()
+                    smtp.open()
+            else:
+                record(delivery, Delivery.Status.SENT)
+                sent += 1
+    finally:
+        smtp.close()
+    return sent
+
+
+def edition_send_due(*, edition_id: int) -> int:
+    """Work through an edition's due deliveries until none is left to claim; mark the edition
+    sent when nothing is pending or deferred. Safe to run in many workers at once, and twice."""
+    edition = Edition.objects.get(pk=edition_id)
+    sent = 0
+    while deliveries := claim(edition_id):
+        sent += send_batch(edition, deliveries)
+    remaining = Delivery.objects.filter(
+        edition_id=edition_id, status__in=[Delivery.Status.PENDING, Delivery.Status.DEFERRED]
+    )
+    if not remaining.exists():
+        Edition.objects.filter(pk=edition_id, status=Edition.Status.SENDING).update(
+            status=Edition.Status.SENT, finished_at=timezone.now()
+        )
+    return sent

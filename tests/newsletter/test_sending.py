@@ -1,0 +1,286 @@
+"""Editions sent exactly once, with the right headers, in the right language."""
+
+import datetime
+import html
+import socket
+import threading
+import time
+from collections import Counter
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import mail
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from newsletter import sending
+from newsletter.models import Delivery, Edition, Item, Subscriber
+from newsletter.services import deliveries_retry_failed, edition_mark_ready
+from newsletter.tasks import editions_due
+from tests.factories import RegionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def region():
+    return RegionFactory(slug="europe")
+
+
+def subscriber(region, email, language="en", format="html", status="confirmed"):
+    return Subscriber.objects.create(
+        email=email, language=language, region=region, format=format, status=status
+    )
+
+
+def edition_with_items(translated=True, **fields):
+    edition = Edition.objects.create(
+        month=datetime.date(2026, 12, 1),
+        intro_en="Welcome.",
+        intro_fr="Bienvenue.",
+        intro_es="Bienvenidos.",
+        **fields,
+    )
+    Item.objects.create(
+        edition=edition,
+        status="approved",
+        target_month=edition.month,
+        title_en="Ecotourism study published",
+        body_en="Four case studies.",
+        title_fr="Étude sur l'écotourisme publiée" if translated else "",
+        body_fr="Quatre études de cas." if translated else "",
+        title_es="Publicado el estudio de ecoturismo",
+        body_es="Cuatro estudios de caso.",
+    )
+    Item.objects.create(
+        edition=edition,
+        status="submitted",
+        target_month=edition.month,
+        title_en="Not approved",
+        body_en="x",
+    )
+    return edition
+
+
+def messages_to(address):
+    return [m for m in mail.outbox if m.to == [address]]
+
+
+def test_an_edition_goes_to_each_subscriber_once_in_their_language_with_unsubscribe_headers(
+    client, region
+):
+    subscriber(region, "marie@example.org", "fr")
+    subscriber(region, "ana@example.org", "es", format="text")
+    subscriber(region, "joe@example.org", "en")
+    subscriber(region, "pending@example.org", "en", status="pending")
+    edition = edition_with_items()
+    edition_mark_ready(edition=edition)
+    editions_due()  # the beat task: starts the edition and runs the workers (in-process here)
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.SENT
+    assert len(mail.outbox) == 3 and not messages_to("pending@example.org")
+    french = messages_to("marie@example.org")[0]
+    assert "décembre 2026" in french.subject
+    assert (
+        "ÉTUDE SUR L'ÉCOTOURISME PUBLIÉE" in french.body and "Quatre études de cas." in french.body
+    )
+    assert "NOT APPROVED" not in french.body
+    html = french.alternatives[0][0]
+    assert "<script" not in html and "<img" not in html and len(html.encode()) < 100 * 1024
+    unsubscribe = french.extra_headers["List-Unsubscribe"]
+    assert unsubscribe.startswith("<http") and "/fr/newsletter/unsubscribe/" in unsubscribe
+    assert french.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    delivery = Delivery.objects.get(subscriber__email="marie@example.org")
+    assert french.extra_headers["Message-ID"] == delivery.message_id
+    spanish = messages_to("ana@example.org")[0]
+    assert not getattr(spanish, "alternatives", None)  # plain text only, as chosen
+    assert "PUBLICADO EL ESTUDIO DE ECOTURISMO" in spanish.body
+    # The one-click link from the header works without a session or a token.
+    url = unsubscribe.strip("<>").replace("http://127.0.0.1:8000", "")
+    assert client.post(url, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert Subscriber.objects.get(email="marie@example.org").status == "unsubscribed"
+    # The archive shows the sent edition in each language.
+    archive = client.get("/es/newsletter/2026-12/").content.decode()
+    assert "Publicado el estudio de ecoturismo" in archive
+    assert 'href="/fr/newsletter/2026-12/"' in client.get("/fr/newsletter/").content.decode()
+
+
+def test_missing_translations_block_sending_unless_english_fallback(region):
+    subscriber(region, "marie@example.org", "fr")
+    edition = edition_with_items(translated=False)
+    with pytest.raises(ValidationError) as refused:
+        edition_mark_ready(edition=edition)
+    assert "fr" in " ".join(refused.value.messages)
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT
+    edition.english_fallback = True
+    edition.save()
+    edition_mark_ready(edition=edition)
+    editions_due()
+    assert "ECOTOURISM STUDY PUBLISHED" in messages_to("marie@example.org")[0].body
+
+
+def test_deliveries_are_unique_per_edition_and_subscriber(region):
+    person = subscriber(region, "one@example.org")
+    edition = edition_with_items()
+    edition_mark_ready(edition=edition)
+    assert sending.edition_start(edition=edition) == 1
+    edition.status = Edition.Status.READY
+    edition.save()
+    sending.edition_start(edition=edition)  # started twice: no second row
+    assert Delivery.objects.filter(edition=edition).count() == 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Delivery.objects.create(
+            edition=edition, subscriber=person, language="en", region=region, message_id="<x>"
+        )
+
+
+def test_an_interrupted_send_resumes_and_reaches_everyone_exactly_once(region):
+    for n in range(30):
+        subscriber(region, f"reader{n}@example.org")
+    edition = edition_with_items()
+    edition_mark_ready(edition=edition)
+    sending.edition_start(edition=edition)
+    # A worker claims a batch, sends two of them, then dies (kill -9) before recording the
+    # second: one delivered and recorded, one delivered and in doubt, eight never sent.
+    claimed = sending.claim(edition.pk, size=10)
+    sending.send_batch(edition, claimed[:1])
+    rendered = sending.render_edition(edition, "en")
+    sending.message_for(claimed[1], rendered).send()
+    # The others go on and send everything not held by the dead worker.
+    sending.edition_send_due(edition_id=edition.pk)
+    assert Delivery.objects.filter(status="sent").count() == 21
+    in_doubt = Delivery.objects.filter(claimed_until__isnull=False).exclude(status="sent")
+    assert in_doubt.count() == 9
+    # Its claim expires; the next run takes them over.
+    in_doubt.update(claimed_until=timezone.now() - datetime.timedelta(seconds=1))
+    sending.edition_send_due(edition_id=edition.pk)
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.SENT
+    per_address = Counter(m.to[0] for m in mail.outbox)
+    assert set(per_address) == {f"reader{n}@example.org" for n in range(30)}
+    duplicates = [address for address, count in per_address.items() if count > 1]
+    assert duplicates == [claimed[1].subscriber.email]  # only the one in doubt
+    ids = {m.extra_headers["Message-ID"] for m in mail.outbox if m.to == duplicates}
+    assert len(ids) == 1  # the same Message-ID both times: receivers drop the copy
+
+
+class Answering:
+    """An SMTP server for tests: refuses some recipients for good (550) or for now (421)."""
+
+    def __init__(self):
+        self.received = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("gone@"):
+            return "550 5.1.1 No such user"
+        if address.startswith("busy@"):
+            return "421 4.7.0 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.extend(envelope.rcpt_tos)
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    handler = Answering()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 5
+    yield handler
+    controller.stop()
+
+
+def test_permanent_and_temporary_smtp_failures_are_told_apart(region, smtp_server):
+    for email in ["ok@example.org", "gone@example.org", "busy@example.org"]:
+        subscriber(region, email)
+    edition = edition_with_items()
+    edition_mark_ready(edition=edition)
+    sending.edition_start(edition=edition)
+    sending.edition_send_due(edition_id=edition.pk)
+    outcome = dict(Delivery.objects.values_list("subscriber__email", "status"))
+    assert outcome == {
+        "ok@example.org": "sent",
+        "gone@example.org": "failed",
+        "busy@example.org": "deferred",
+    }
+    assert "550" in Delivery.objects.get(subscriber__email="gone@example.org").error
+    busy = Delivery.objects.get(subscriber__email="busy@example.org")
+    assert busy.next_attempt_at > timezone.now()  # retried later, never marked permanent
+    assert smtp_server.received == ["ok@example.org"]
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.SENDING  # the deferred one is still to come
+    assert deliveries_retry_failed(edition=edition) == 1
+    assert Delivery.objects.get(subscriber__email="gone@example.org").status == "pending"
+    assert Delivery.objects.get(subscriber__email="ok@example.org").status == "sent"
+
+
+def test_the_send_rate_holds_across_workers_together(settings):
+    settings.NEWSLETTER_RATE = 7
+    cache.clear()
+    granted = []
+    lock = threading.Lock()
+
+    def worker():
+        for _ in range(10):
+            sending.wait_for_rate()
+            with lock:
+                granted.append(int(time.time()))
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    per_second = Counter(granted)
+    assert sum(per_second.values()) == 20
+    assert max(per_second.values()) <= 7
+
+
+def test_preview_and_test_send_in_the_admin(secretariat_client, region):
+    edition = edition_with_items()
+    preview = secretariat_client.get(
+        reverse("admin:newsletter_edition_preview", args=[edition.pk, "fr"])
+    )
+    assert "Étude sur l'écotourisme publiée" in html.unescape(preview.content.decode())
+    text = secretariat_client.get(
+        reverse("admin:newsletter_edition_preview", args=[edition.pk, "es"]) + "?format=text"
+    )
+    assert text["Content-Type"].startswith("text/plain")
+    secretariat_client.post(
+        reverse("admin:newsletter_edition_test", args=[edition.pk]),
+        {"email": "me@example.org", "language": "es"},
+    )
+    assert messages_to("me@example.org")
+    assert not Delivery.objects.exists()  # a test is not a delivery
+
+
+def test_sending_is_refused_outside_the_secretariat(client, region):
+    from tests.conftest import sign_in, verified_user
+
+    edition = edition_with_items()
+    sign_in(client, verified_user())
+    response = client.post(
+        reverse("admin:newsletter_edition_changelist"),
+        {"action": "send_now", "_selected_action": [edition.pk]},
+    )
+    assert response.status_code == 302
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT
+    assert (
+        client.get(reverse("admin:newsletter_edition_preview", args=[edition.pk, "fr"])).status_code
+        == 302
+    )
