@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -19,6 +19,7 @@ from .forms import ImportForm, TestSendForm
 from .models import Delivery, Edition, Item, Subscriber
 from .rendering import render_edition
 from .services import deliveries_retry_failed, edition_mark_ready, subscribers_import
+from .tasks import editions_due
 
 
 @admin.register(Subscriber)
@@ -163,6 +164,8 @@ class EditionAdmin(TranslationAdmin):
             except ValidationError as error:
                 self.message_user(request, f"{edition}: {' '.join(error.messages)}", messages.ERROR)
             else:
+                # Beat checks every minute; asking now only saves the wait (no eta involved).
+                transaction.on_commit(editions_due.delay)
                 self.message_user(
                     request,
                     _("%(edition)s will be sent within a minute.") % {"edition": edition},

@@ -68,3 +68,15 @@ class ImportForm(forms.Form):
 class TestSendForm(forms.Form):
     email = forms.EmailField(label=_("Send a test to"))
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class ItemSubmissionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+    link = forms.URLField(label=_("Link (optional)"), required=False, assume_scheme="https")
+    target_month = forms.DateField(
+        label=_("For the newsletter of"),
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        help_text=_("The month of the edition."),
+    )

@@ -2,7 +2,7 @@
 
 One Delivery row per (edition, subscriber), made when sending starts and unique in the
 database. Workers claim batches with SELECT ... FOR UPDATE SKIP LOCKED, hold them for
-CLAIM_SECONDS, send over one SMTP connection and record each outcome as soon as the server
+NEWSLETTER_CLAIM_SECONDS, send over one SMTP connection and record each outcome as soon as the server
 answers. A worker killed mid-batch leaves its claimed rows "in doubt": after the claim expires
 another worker sends them again, with the same Message-ID, so at most the one message the dead
 worker had handed over but not recorded can arrive twice.
@@ -25,7 +25,6 @@ from .rendering import Rendered, render_edition
 from .tokens import manage_token
 
 BATCH = 100
-CLAIM_SECONDS = 600
 MAX_DEFERRAL = datetime.timedelta(hours=6)
 
 
@@ -74,7 +73,7 @@ def claim(edition_id: int, size: int = BATCH) -> list[Delivery]:
             .order_by("pk")[:size]
         )
         Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
-            claimed_until=now + datetime.timedelta(seconds=CLAIM_SECONDS)
+            claimed_until=now + datetime.timedelta(seconds=settings.NEWSLETTER_CLAIM_SECONDS)
         )
     return deliveries
 
@@ -86,12 +85,12 @@ def wait_for_rate() -> None:
     while True:
         second = int(time.time())
         key = f"newsletter:rate:{second}"
-        cache.add(key, 0, 5)
         try:
-            if cache.incr(key) <= rate:
-                return
-        except ValueError:
-            continue
+            count = cache.incr(key)
+        except ValueError:  # the first message of this second
+            count = 1 if cache.add(key, 1, 5) else cache.incr(key)
+        if count <= rate:
+            return
         time.sleep(max(0.0, second + 1 - time.time()))
 
 

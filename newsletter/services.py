@@ -182,3 +182,25 @@ def deliveries_retry_failed(*, edition) -> int:
             status=Edition.Status.SENDING, finished_at=None
         )
     return retried
+
+
+@transaction.atomic
+def item_submit(*, member, user, language: str, title: str, body: str, link: str, target_month):
+    """A member's newsletter item, in the writer's language; the secretariat reviews,
+    translates, approves and places it in an edition."""
+    from .models import Item
+
+    item = Item(
+        member=member,
+        submitted_by=user,
+        link=link,
+        target_month=target_month.replace(day=1),
+        **{
+            f"{field}_{code}": value
+            for field, value in [("title", title), ("body", body)]
+            for code in {"en", language}
+        },
+    )
+    item.full_clean()
+    item.save()
+    return item

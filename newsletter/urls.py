@@ -11,4 +11,5 @@ urlpatterns = [
     path("newsletter/preferences/<str:token>/", views.preferences, name="preferences"),
     path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("newsletter/<str:month>/", views.edition, name="edition"),
+    path("my/<slug:slug>/newsletter-item/", views.item_submit, name="item-submit"),
 ]

@@ -1,12 +1,18 @@
 import datetime
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from members import permissions
+from members.models import Member
+
 from . import services
-from .forms import PreferencesForm, SubscribeForm
+from .forms import ItemSubmissionForm, PreferencesForm, SubscribeForm
 from .models import Edition, Item
 from .rendering import text_in
 from .tokens import subscriber_from_confirm_token, subscriber_from_manage_token
@@ -105,3 +111,21 @@ def unsubscribe(request, token):
     return render(
         request, "newsletter/unsubscribe.html", {"subscriber": subscriber, "token": token}
     )
+
+
+@login_required
+def item_submit(request, slug):
+    """A representative sends an item for the newsletter; the secretariat reviews it."""
+    member = get_object_or_404(Member.objects.public(), slug=slug)
+    if not permissions.can_edit_member(request.user, member):
+        raise Http404
+    form = ItemSubmissionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.item_submit(
+            member=member, user=request.user, language=get_language(), **form.cleaned_data
+        )
+        messages.success(
+            request, _("Thank you. The secretariat will review your item for the newsletter.")
+        )
+        return redirect("members:my-member-edit", slug=member.slug)
+    return render(request, "newsletter/item_submit.html", {"member": member, "form": form})

@@ -284,3 +284,36 @@ def test_sending_is_refused_outside_the_secretariat(client, region):
         client.get(reverse("admin:newsletter_edition_preview", args=[edition.pk, "fr"])).status_code
         == 302
     )
+
+
+def test_a_representative_proposes_an_item_that_waits_for_review(client, region):
+    from members.models import Representation
+    from tests.conftest import sign_in, verified_user
+    from tests.factories import MemberFactory
+
+    member = MemberFactory(slug="agoca")
+    user = verified_user()
+    Representation.objects.create(user=user, member=member, role="focal_point")
+    sign_in(client, user)
+    response = client.post(
+        "/fr/my/agoca/newsletter-item/",
+        {
+            "title": "Rencontre à Bichkek",
+            "body": "Les villages se sont réunis.",
+            "target_month": "2026-12",
+        },
+    )
+    assert response.status_code == 302
+    item = Item.objects.get()
+    assert item.status == Item.Status.SUBMITTED and item.member == member
+    assert item.title_fr == item.title_en == "Rencontre à Bichkek"
+    assert item.target_month == datetime.date(2026, 12, 1)
+    other = MemberFactory(slug="other")
+    assert (
+        client.post(
+            f"/fr/my/{other.slug}/newsletter-item/",
+            {"title": "x", "body": "y", "target_month": "2026-12"},
+        ).status_code
+        == 404
+    )
+    assert Item.objects.count() == 1
