@@ -4,7 +4,9 @@ import sys
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mountainpartnership.settings")
+    # An empty DJANGO_SETTINGS_MODULE (as some tools pass) counts as unset.
+    if not os.environ.get("DJANGO_SETTINGS_MODULE"):
+        os.environ["DJANGO_SETTINGS_MODULE"] = "mountainpartnership.settings"
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -1,12 +1,11 @@
 """Query-string filters of the activities, events and funding lists."""
 
 import django_filters
-from django.db.models import Q, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Area, Member, Region
-from mountainpartnership.db import search_term, searchable, translated
+from mountainpartnership.db import text_search, translated
 from mountainpartnership.listing import IgnoringFilterSet
 from mountainpartnership.widgets import LightSelect
 
@@ -68,25 +67,9 @@ class ActivityFilter(IgnoringFilterSet):
         fields = ["theme", "geo", "status", "region", "member", "q"]
 
     def search(self, queryset, name, value):
-        words = search_term(value).split()
-        if not words:
-            return queryset
-        queryset = queryset.annotate(
-            search_text=searchable(
-                Concat(
-                    translated("title"),
-                    Value(" "),
-                    translated("summary"),
-                    Value(" "),
-                    translated("description"),
-                    output_field=TextField(),
-                )
-            )
+        return text_search(
+            queryset, value, translated("title"), translated("summary"), translated("description")
         )
-        matches = Q()
-        for word in words:
-            matches &= Q(search_text__contains=word)
-        return queryset.filter(matches)
 
 
 class EventFilter(IgnoringFilterSet):

@@ -3,8 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from mountainpartnership.db import unique_slug
 
 from .models import Activity, News, StatusChange
 
@@ -41,7 +42,7 @@ def news_submit(*, member, user, language: str, title: str, summary: str, body: 
         member=member,
         author=user,
         status=News.Status.DRAFT,
-        slug=unique_slug(News, title),
+        slug=unique_slug(News, title, fallback="post"),
         # English is required; the secretariat translates, and until then it shows the original.
         **{
             f"{field}_{code}": value
@@ -52,12 +53,3 @@ def news_submit(*, member, user, language: str, title: str, summary: str, body: 
     news.full_clean()
     news.save()
     return news
-
-
-def unique_slug(model, text: str) -> str:
-    base = slugify(text)[:90] or "post"
-    slug, n = base, 1
-    while model.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug

@@ -1,12 +1,11 @@
 """The member directory's filters: the one place its query string is parsed."""
 
 import django_filters
-from django.db.models import Q, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from mountainpartnership.db import search_term, searchable, translated
+from mountainpartnership.db import text_search, translated
 from mountainpartnership.listing import IgnoringFilterSet
 from mountainpartnership.widgets import LightSelect
 
@@ -65,22 +64,6 @@ class MemberFilter(IgnoringFilterSet):
 
     def search(self, queryset, name, value):
         """Name, acronym and description as the reader sees them; accents and case ignored."""
-        words = search_term(value).split()
-        if not words:
-            return queryset
-        queryset = queryset.annotate(
-            search_text=searchable(
-                Concat(
-                    translated("name"),
-                    Value(" "),
-                    "acronym",
-                    Value(" "),
-                    translated("description"),
-                    output_field=TextField(),
-                )
-            )
+        return text_search(
+            queryset, value, translated("name"), F("acronym"), translated("description")
         )
-        matches = Q()
-        for word in words:
-            matches &= Q(search_text__contains=word)
-        return queryset.filter(matches)

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from mountainpartnership.db import unique_slug
 
 from .models import (
     Area,
@@ -282,15 +283,6 @@ def application_confirm(*, token: str) -> MembershipApplication | None:
     return application
 
 
-def unique_member_slug(name: str) -> str:
-    base = slugify(name)[:90] or "member"
-    slug, n = base, 1
-    while Member.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 @transaction.atomic
 def application_approve(*, application: MembershipApplication, user) -> Member:
     """Admit the organisation: create the member and its focal point, and invite the focal
@@ -313,7 +305,7 @@ def application_approve(*, application: MembershipApplication, user) -> Member:
         type=application.type,
         sector=application.sector,
         acronym=application.acronym,
-        slug=unique_member_slug(application.name),
+        slug=unique_slug(Member, application.name, fallback="member"),
         country=application.country,
         region=application.region,
         website=application.website,

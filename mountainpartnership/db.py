@@ -3,7 +3,8 @@
 import unicodedata
 
 from django.db.models import F, Func, TextField, Value
-from django.db.models.functions import Coalesce, Collate, Lower, NullIf
+from django.db.models.functions import Coalesce, Collate, Concat, Lower, NullIf
+from django.utils.text import slugify
 from django.utils.translation import get_language
 
 # A collation named "natural" on both databases: on PostgreSQL, ICU's root collation
@@ -48,6 +49,33 @@ def searchable(expression):
 
 def search_term(text: str) -> str:
     return strip_accents(text).lower()
+
+
+def text_search(queryset, value: str, *expressions):
+    """Rows whose `expressions` (the texts as the reader sees them, e.g. translated("name"))
+    together contain every word of `value`, ignoring accents and case."""
+    words = search_term(value).split()
+    if not words:
+        return queryset
+    parts = []
+    for expression in expressions:
+        parts += [expression, Value(" ")]
+    queryset = queryset.annotate(
+        search_text=searchable(Concat(*parts[:-1], output_field=TextField()))
+    )
+    for word in words:
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset
+
+
+def unique_slug(model, text: str, fallback: str = "item") -> str:
+    """A slug from `text` not yet used by `model` (adding -2, -3... when needed)."""
+    base = slugify(text)[:90] or fallback
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 def translated(field: str, language: str | None = None):

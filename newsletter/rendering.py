@@ -55,8 +55,9 @@ def missing_translations(edition: Edition, languages) -> dict[str, list[str]]:
     return missing
 
 
-def render_edition(edition: Edition, language: str) -> Rendered:
-    fallback = edition.english_fallback
+def edition_items(edition: Edition, language: str, fallback: bool) -> list[dict]:
+    """The approved items in `language`; with `fallback`, English where a text is missing
+    (marked `english`, for a lang attribute and a note)."""
     items = []
     for item in edition.items.filter(status=Item.Status.APPROVED).select_related("member"):
         title, title_en = text_in(item, "title", language, fallback)
@@ -70,6 +71,12 @@ def render_edition(edition: Edition, language: str) -> Rendered:
                 "english": title_en or body_en,
             }
         )
+    return items
+
+
+def render_edition(edition: Edition, language: str) -> Rendered:
+    fallback = edition.english_fallback
+    items = edition_items(edition, language, fallback)
     intro, intro_en = text_in(edition, "intro", language, fallback)
     context = {
         "edition": edition,

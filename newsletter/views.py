@@ -13,8 +13,8 @@ from members.models import Member
 
 from . import services
 from .forms import ItemSubmissionForm, PreferencesForm, SubscribeForm
-from .models import Edition, Item
-from .rendering import text_in
+from .models import Edition
+from .rendering import edition_items, text_in
 from .tokens import subscriber_from_confirm_token, subscriber_from_manage_token
 
 
@@ -43,19 +43,7 @@ def edition(request, month):
         raise Http404 from None
     edition = get_object_or_404(Edition, month=first, status=Edition.Status.SENT)
     language = get_language()
-    items = []
-    for item in edition.items.filter(status=Item.Status.APPROVED).select_related("member"):
-        title, title_en = text_in(item, "title", language, fallback=True)
-        body, body_en = text_in(item, "body", language, fallback=True)
-        items.append(
-            {
-                "title": title,
-                "body": body,
-                "link": item.link,
-                "member": item.member,
-                "english": title_en or body_en,
-            }
-        )
+    items = edition_items(edition, language, fallback=True)
     intro, intro_english = text_in(edition, "intro", language, fallback=True)
     return render(
         request,
