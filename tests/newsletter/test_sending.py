@@ -252,6 +252,52 @@ def test_the_send_rate_holds_across_workers_together(settings):
     assert max(per_second.values()) <= 7
 
 
+WORKER_SCRIPT = """
+import time, django
+django.setup()
+from django.core.cache import cache
+from newsletter import sending
+granted = []
+for _ in range(12):
+    sending.wait_for_rate()
+    granted.append(int(time.time()))
+print(" ".join(map(str, granted)))
+"""
+
+
+def test_the_send_rate_holds_across_two_worker_processes():
+    """Two separate processes, sharing only Redis, never send more than the rate in a second."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mountainpartnership.settings",
+        "NEWSLETTER_RATE": "5",
+        "CACHE_KEY_PREFIX": f"rate-test-{os.getpid()}-{time.time()}",
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+    }
+    root = django_settings.BASE_DIR
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER_SCRIPT],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [worker.communicate(timeout=60)[0] for worker in workers]
+    granted = [int(second) for output in outputs for second in output.split()]
+    per_second = Counter(granted)
+    assert sum(per_second.values()) == 24
+    assert max(per_second.values()) <= 5
+
+
 def test_preview_and_test_send_in_the_admin(secretariat_client, region):
     edition = edition_with_items()
     preview = secretariat_client.get(
