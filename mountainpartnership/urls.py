@@ -25,5 +25,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
 )
 
+if settings.ANYMAIL["WEBHOOK_SECRET"]:
+    urlpatterns += [path("anymail/", include("anymail.urls"))]
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

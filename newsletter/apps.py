@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class NewsletterConfig(AppConfig):
     name = "newsletter"
     verbose_name = _("Newsletter")
+
+    def ready(self):
+        from anymail.signals import tracking
+
+        from .signals import stop_after_bounce_or_complaint
+
+        tracking.connect(stop_after_bounce_or_complaint, dispatch_uid="newsletter-bounces")

@@ -26,6 +26,8 @@ class Subscriber(models.Model):
         PENDING = "pending", _("Waiting for confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        BOUNCED = "bounced", _("Address bounced (hard bounce)")
+        COMPLAINED = "complained", _("Reported the newsletter as spam")
 
     class Format(models.TextChoices):
         HTML = "html", _("HTML with a plain-text part")

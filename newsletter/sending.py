@@ -197,7 +197,11 @@ def send_batch(edition: Edition, deliveries: list[Delivery]) -> int:
         smtp.open()
         for delivery in deliveries:
             if delivery.subscriber.status != Subscriber.Status.CONFIRMED:
-                record(delivery, Delivery.Status.FAILED, "unsubscribed before sending")
+                record(
+                    delivery,
+                    Delivery.Status.FAILED,
+                    f"not sent: the subscriber is now {delivery.subscriber.status}",
+                )
                 continue
             language = delivery.subscriber.language
             if language not in rendered:

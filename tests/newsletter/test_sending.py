@@ -365,3 +365,45 @@ def test_a_representative_proposes_an_item_that_waits_for_review(client, region)
         == 404
     )
     assert Item.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("event_type", "status"), [("bounced", "bounced"), ("complained", "complained")]
+)
+def test_a_hard_bounce_or_complaint_stops_sending(region, event_type, status):
+    from anymail.signals import AnymailTrackingEvent, tracking
+
+    subscriber(region, "gone@example.org")
+    subscriber(region, "stays@example.org")
+    tracking.send(
+        sender=object,
+        event=AnymailTrackingEvent(event_type=event_type, recipient="GONE@example.org"),
+        esp_name="Test",
+    )
+    assert Subscriber.objects.get(email="gone@example.org").status == status
+    # A delivery already queued for the address is not sent either.
+    edition = edition_with_items()
+    Subscriber.objects.filter(email="gone@example.org").update(status="confirmed")
+    edition_mark_ready(edition=edition)
+    sending.edition_start(edition=edition)
+    tracking.send(
+        sender=object,
+        event=AnymailTrackingEvent(event_type=event_type, recipient="gone@example.org"),
+        esp_name="Test",
+    )
+    sending.edition_send_due(edition_id=edition.pk)
+    assert [m.to for m in mail.outbox] == [["stays@example.org"]]
+    assert f"now {status}" in Delivery.objects.get(subscriber__email="gone@example.org").error
+
+
+def test_soft_events_change_nothing(region):
+    from anymail.signals import AnymailTrackingEvent, tracking
+
+    subscriber(region, "slow@example.org")
+    for event_type in ["deferred", "delivered", "opened"]:
+        tracking.send(
+            sender=object,
+            event=AnymailTrackingEvent(event_type=event_type, recipient="slow@example.org"),
+            esp_name="Test",
+        )
+    assert Subscriber.objects.get(email="slow@example.org").status == "confirmed"
