@@ -173,6 +173,7 @@ class Answering:
 
     def __init__(self):
         self.received = []
+        self.messages = []
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("gone@"):
@@ -184,6 +185,7 @@ class Answering:
 
     async def handle_DATA(self, server, session, envelope):
         self.received.extend(envelope.rcpt_tos)
+        self.messages.append(envelope.original_content)
         return "250 Message accepted"
 
 
@@ -407,3 +409,47 @@ def test_soft_events_change_nothing(region):
             esp_name="Test",
         )
     assert Subscriber.objects.get(email="slow@example.org").status == "confirmed"
+
+
+def test_messages_encoded_once_per_language_arrive_whole_and_personal(region, smtp_server):
+    import email
+    from email import policy
+
+    from newsletter.tokens import manage_token
+
+    readers = [
+        subscriber(
+            region, f"r{n}@example.org", ["fr", "es"][n % 2], format=["html", "text"][n // 2 % 2]
+        )
+        for n in range(4)
+    ]
+    edition = edition_with_items()
+    edition_mark_ready(edition=edition)
+    sending.edition_start(edition=edition)
+    sending.edition_send_due(edition_id=edition.pk)
+    assert sorted(smtp_server.received) == sorted(r.email for r in readers)
+    for raw in smtp_server.messages:
+        message = email.message_from_bytes(raw, policy=policy.default)
+        reader = Subscriber.objects.get(email=message["To"])
+        delivery = Delivery.objects.get(subscriber=reader)
+        assert message["Message-ID"] == delivery.message_id
+        token = manage_token(reader)
+        assert (
+            token in message["List-Unsubscribe"]
+            and f"/{reader.language}/newsletter/unsubscribe/" in message["List-Unsubscribe"]
+        )
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        text = message.get_body(("plain",)).get_content()
+        assert f"/newsletter/preferences/{token}/" in text
+        assert (
+            ("Quatre études de cas." in text)
+            if reader.language == "fr"
+            else ("Cuatro estudios de caso." in text)
+        )
+        assert (
+            "stand-in" not in raw.decode("utf-8", "replace").lower() and b"TOKENSTANDIN" not in raw
+        )
+        html = message.get_body(("html",))
+        assert (html is not None) == (reader.format == "html")
+        if html is not None:
+            assert f"/newsletter/unsubscribe/{token}/" in html.get_content()
