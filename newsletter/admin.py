@@ -8,7 +8,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
@@ -114,7 +116,7 @@ class EditionAdmin(TranslationAdmin):
     list_filter = ["status"]
     inlines = [ItemInline]
     readonly_fields = ["status", "started_at", "finished_at", "progress"]
-    actions = ["send_now", "retry_failed"]
+    actions = ["schedule", "send_now", "retry_failed"]
     change_form_template = "admin/newsletter/edition/change_form.html"
     fieldsets = [
         (
@@ -155,6 +157,24 @@ class EditionAdmin(TranslationAdmin):
         return format_html(
             "<ul>{}</ul><p>{}: {}</p>", lines, _("in doubt (claimed, not confirmed)"), in_doubt
         )
+
+    @admin.action(description=_("Ready: send at the time set"), permissions=["change"])
+    def schedule(self, request, queryset):
+        for edition in queryset:
+            try:
+                edition_mark_ready(edition=edition, send_at=edition.send_at)
+            except ValidationError as error:
+                self.message_user(request, f"{edition}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(edition)s will be sent at %(time)s.")
+                    % {
+                        "edition": edition,
+                        "time": date_format(localtime(edition.send_at), "DATETIME_FORMAT"),
+                    },
+                    messages.SUCCESS,
+                )
 
     @admin.action(description=_("Send now"), permissions=["change"])
     def send_now(self, request, queryset):

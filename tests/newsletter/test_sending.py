@@ -453,3 +453,21 @@ def test_messages_encoded_once_per_language_arrive_whole_and_personal(region, sm
         assert (html is not None) == (reader.format == "html")
         if html is not None:
             assert f"/newsletter/unsubscribe/{token}/" in html.get_content()
+
+
+def test_an_edition_scheduled_for_later_waits_for_its_time(secretariat_client, region):
+    subscriber(region, "later@example.org")
+    edition = edition_with_items(send_at=timezone.now() + datetime.timedelta(hours=2))
+    secretariat_client.post(
+        reverse("admin:newsletter_edition_changelist"),
+        {"action": "schedule", "_selected_action": [edition.pk]},
+    )
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.READY
+    editions_due()  # a minute later: not due yet
+    assert not mail.outbox and not Delivery.objects.exists()
+    Edition.objects.filter(pk=edition.pk).update(
+        send_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    editions_due()  # its time has come
+    assert [m.to for m in mail.outbox] == [["later@example.org"]]
