@@ -3,7 +3,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -146,9 +146,7 @@ def news_detail(request, slug):
 @login_required
 def news_submit(request, slug):
     """A representative sends news about their organisation; it waits for the secretariat."""
-    member = get_object_or_404(Member.objects.public(), slug=slug)
-    if not permissions.can_edit_member(request.user, member):
-        raise Http404
+    member = permissions.editable_member_or_404(request.user, slug)
     form = NewsSubmissionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.news_submit(

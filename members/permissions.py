@@ -103,3 +103,17 @@ def used_second_factor(request) -> bool:
         record.get("method") == "mfa"
         for record in get_authentication_records(request, request.user)
     )
+
+
+def editable_member_or_404(user, slug):
+    """The public member `slug` if `user` may edit it; otherwise a 404, so that the edit pages
+    of other members do not even confirm which members exist."""
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    from .models import Member
+
+    member = get_object_or_404(Member.objects.public(), slug=slug)
+    if not can_edit_member(user, member):
+        raise Http404
+    return member

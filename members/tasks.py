@@ -5,27 +5,15 @@ import datetime
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from mountainpartnership.mail import send_templated, site_url
+
 from .models import FocalPoint, Invitation, Member, MemberChange, MembershipApplication
 from .permissions import SECRETARIAT_GROUP
-
-
-def site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def send_templated(template: str, context: dict, to: list[str], language: str) -> None:
-    """Render `members/email/<template>_subject.txt` and `_body.txt` in `language` and send."""
-    with translation.override(language):
-        subject = render_to_string(f"members/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"members/email/{template}_body.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
 
 
 @shared_task
@@ -35,7 +23,7 @@ def invitation_email(invitation_id: int) -> None:
     if invitation is None or invitation.accepted_at or invitation.expires_at < timezone.now():
         return
     send_templated(
-        "invitation",
+        "members/email/invitation",
         {"invitation": invitation, "url": site_url(invitation.get_absolute_url())},
         [invitation.email],
         invitation.language,
@@ -54,7 +42,7 @@ def application_confirmation_email(application_id: int) -> None:
     with translation.override(application.language):
         path = reverse("members:join-confirm", kwargs={"token": application_token(application)})
     send_templated(
-        "application_confirm",
+        "members/email/application_confirm",
         {"application": application, "url": site_url(path)},
         [application.focal_point_email],
         application.language,
@@ -69,7 +57,7 @@ def application_rejected_email(application_id: int) -> None:
     if application is None:
         return
     send_templated(
-        "application_rejected",
+        "members/email/application_rejected",
         {"application": application},
         [application.focal_point_email],
         application.language,
@@ -98,7 +86,7 @@ def member_changes_digest() -> int:
         if not changes or not recipients:
             return 0
         send_templated(
-            "changes_digest",
+            "members/email/changes_digest",
             {
                 "changes": changes,
                 "admin_url": site_url(reverse("admin:members_memberchange_changelist")),
@@ -148,7 +136,7 @@ def renewal_reminders() -> int:
         with translation.override(language):
             path = reverse("members:my-member-renew", kwargs={"slug": member.slug})
         send_templated(
-            "renewal",
+            "members/email/renewal",
             {"member": member, "focal_point": focal_point, "url": site_url(path)},
             [focal_point.email],
             language,

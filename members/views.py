@@ -157,14 +157,7 @@ def area_detail(request, slug):
 
 
 # Member self-service. Every view asks permissions.py; a member the account may not edit is
-# a 404, so that its edit pages do not even confirm which members exist.
-
-
-def editable_member(request, slug):
-    member = get_object_or_404(Member.objects.public(), slug=slug)
-    if not permissions.can_edit_member(request.user, member):
-        raise Http404
-    return member
+# a 404 (permissions.editable_member_or_404).
 
 
 @login_required
@@ -175,7 +168,7 @@ def my_members(request):
 
 @login_required
 def my_member_edit(request, slug):
-    member = editable_member(request, slug)
+    member = permissions.editable_member_or_404(request.user, slug)
     form = MemberEditForm(request.POST or None, request.FILES or None, instance=member)
     if request.method == "POST" and form.is_valid():
         change = services.member_update(
@@ -205,7 +198,7 @@ def my_member_edit(request, slug):
 @login_required
 @require_POST
 def my_member_confirm(request, slug):
-    member = editable_member(request, slug)
+    member = permissions.editable_member_or_404(request.user, slug)
     services.member_record_confirm(member=member, user=request.user)
     messages.success(request, _("Thank you: the record is confirmed as current for this year."))
     return redirect("members:my-member-edit", slug=member.slug)
@@ -213,7 +206,7 @@ def my_member_confirm(request, slug):
 
 @login_required
 def my_member_renew(request, slug):
-    member = editable_member(request, slug)
+    member = permissions.editable_member_or_404(request.user, slug)
     if request.method == "POST":
         services.members_renew_term(members=Member.objects.filter(pk=member.pk))
         member.refresh_from_db()
@@ -228,7 +221,7 @@ def my_member_renew(request, slug):
 
 @login_required
 def my_member_colleagues(request, slug):
-    member = editable_member(request, slug)
+    member = permissions.editable_member_or_404(request.user, slug)
     allowed = permissions.can_manage_colleagues(request.user, member)
     form = ColleagueForm(request.POST or None, initial={"language": get_language()})
     if request.method == "POST":
@@ -285,7 +278,7 @@ def my_member_colleagues(request, slug):
 
 @login_required
 def my_member_focal_point(request, slug):
-    member = editable_member(request, slug)
+    member = permissions.editable_member_or_404(request.user, slug)
     form = FocalPointProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         proposal = form.save(commit=False)

@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from mountainpartnership.mail import site_url
 
 from .models import Edition, Item
 
@@ -86,7 +87,7 @@ def render_edition(edition: Edition, language: str) -> Rendered:
         "language": language,
         "manage_url": MANAGE_URL,
         "unsubscribe_url": UNSUBSCRIBE_URL,
-        "site_url": settings.SITE_URL.rstrip("/"),
+        "site_url": site_url(),
     }
     with translation.override(language):
         subject = render_to_string("newsletter/email/edition_subject.txt", context).strip()

@@ -14,6 +14,7 @@ import smtplib
 import threading
 import time
 from email.utils import parseaddr
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,6 +24,8 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
+
+from mountainpartnership.mail import site_url
 
 from .models import Delivery, Edition, Subscriber
 from .rendering import Rendered, render_edition
@@ -39,7 +42,7 @@ def edition_start(*, edition: Edition) -> int:
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     if edition.status != Edition.Status.READY:
         return 0
-    domain = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "localhost"
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
     subscribers = Subscriber.objects.confirmed().values_list("pk", "language", "region_id")
     created = Delivery.objects.bulk_create(
         [
@@ -116,7 +119,7 @@ def wait_for_rate() -> None:
 def link_pattern(name: str, language: str) -> str:
     """The absolute URL of a subscriber's link, with TOKEN where the token goes."""
     with translation.override(language):
-        return settings.SITE_URL.rstrip("/") + reverse(f"newsletter:{name}", args=["TOKEN"])
+        return site_url(reverse(f"newsletter:{name}", args=["TOKEN"]))
 
 
 def build_message(

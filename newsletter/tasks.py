@@ -1,9 +1,9 @@
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+from mountainpartnership.mail import send_templated, site_url
 
 from .models import Subscriber
 from .tokens import confirm_token, manage_token
@@ -22,10 +22,12 @@ def subscription_email(subscriber_id: int, kind: str) -> None:
             path = reverse("newsletter:confirm", kwargs={"token": confirm_token(subscriber)})
         else:
             path = reverse("newsletter:preferences", kwargs={"token": manage_token(subscriber)})
-        context = {"subscriber": subscriber, "url": settings.SITE_URL.rstrip("/") + path}
-        subject = render_to_string(f"newsletter/email/{kind}_subject.txt", context).strip()
-        body = render_to_string(f"newsletter/email/{kind}_body.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [subscriber.email])
+    send_templated(
+        f"newsletter/email/{kind}",
+        {"subscriber": subscriber, "url": site_url(path)},
+        [subscriber.email],
+        subscriber.language,
+    )
 
 
 @shared_task

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from members import permissions
-from members.models import Member
 
 from . import services
 from .forms import ItemSubmissionForm, PreferencesForm, SubscribeForm
@@ -104,9 +103,7 @@ def unsubscribe(request, token):
 @login_required
 def item_submit(request, slug):
     """A representative sends an item for the newsletter; the secretariat reviews it."""
-    member = get_object_or_404(Member.objects.public(), slug=slug)
-    if not permissions.can_edit_member(request.user, member):
-        raise Http404
+    member = permissions.editable_member_or_404(request.user, slug)
     form = ItemSubmissionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.item_submit(

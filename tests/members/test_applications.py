@@ -202,11 +202,7 @@ def test_application_queue_is_refused_outside_the_secretariat(client):
 
 
 def test_a_decided_application_cannot_be_decided_again(secretariat_client):
-    application = (
-        pending_application(status=MembershipApplication.Status.REJECTED)
-        if False
-        else MembershipApplicationFactory(status=MembershipApplication.Status.REJECTED)
-    )
+    application = MembershipApplicationFactory(status=MembershipApplication.Status.REJECTED)
     response = decide(secretariat_client, application, "_approve", region=RegionFactory().pk)
     assert response.status_code == 302
     application.refresh_from_db()
