@@ -191,6 +191,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "newsletter.tasks.editions_due",
         "schedule": crontab(minute="*"),
     },
+    "discussions-digests": {
+        "task": "discussions.tasks.send_digests",
+        "schedule": crontab(hour=5, minute=30),
+    },
+    "consultations-closed": {
+        "task": "discussions.tasks.consultations_closed",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # The newsletter: messages per second across all workers together, and workers per edition.
@@ -262,3 +270,18 @@ INVITATION_DAYS = 14
 # Logos: size and formats accepted from members.
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+
+# Discussions. An author may edit a post for this long; then "edited" shows.
+DISCUSSIONS_EDIT_MINUTES = 30
+# Posting limits per account: (how many, in how many seconds). An account younger than
+# DISCUSSIONS_NEW_ACCOUNT_HOURS has the tighter "new" limits; the secretariat has none.
+DISCUSSIONS_NEW_ACCOUNT_HOURS = 24
+DISCUSSIONS_LIMITS = {
+    "new": {"topic": (1, 5 * 60), "reply": (10, 24 * 3600)},
+    "established": {"topic": (10, 3600), "reply": (60, 3600)},
+}
+# This many flags from different people hide a post until the secretariat reviews it.
+DISCUSSIONS_FLAGS_TO_HIDE = 3
+# Replies by email go to reply+<token>@DISCUSSIONS_REPLY_DOMAIN, which the mail server pipes
+# into `manage.py receive_reply` or posts to django-anymail's inbound webhook.
+DISCUSSIONS_REPLY_DOMAIN = env.str("DISCUSSIONS_REPLY_DOMAIN", default="reply.localhost")

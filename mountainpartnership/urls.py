@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("members.urls")),
     path("", include("activities.urls")),
     path("", include("newsletter.urls")),
+    path("", include("discussions.urls")),
     path("accounts/", include("allauth.urls")),
 )
 

@@ -125,3 +125,58 @@ class NewsFactory(factory.django.DjangoModelFactory):
     body_en = "The whole story."
     status = News.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+
+
+class SpaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "discussions.Space"
+
+    slug = factory.Sequence(lambda n: f"space-{n}")
+    title_en = factory.Sequence(lambda n: f"Space {n}")
+    title_fr = factory.Sequence(lambda n: f"Espace {n}")
+    title_es = factory.Sequence(lambda n: f"Espacio {n}")
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "discussions.Topic"
+
+    space = factory.SubFactory(SpaceFactory)
+    title = factory.Sequence(lambda n: f"Topic {n}")
+    author = factory.SubFactory(UserFactory)
+    post_count = 1
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "discussions.Post"
+
+    topic = factory.SubFactory(TopicFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Message number {n}, with *emphasis*.")
+    language = "en"
+
+
+def consultation_for(state: str, moderator, **fields):
+    """A consultation that is "open", "upcoming" or "closed" now, with its space and topic."""
+    from discussions.models import Consultation
+    from discussions.services import consultation_save
+
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    opens, closes = {
+        "open": (now - day, now + 10 * day),
+        "upcoming": (now + day, now + 10 * day),
+        "closed": (now - 10 * day, now - day),
+    }[state]
+    return consultation_save(
+        Consultation(
+            slug=fields.pop("slug", f"consultation-{state}"),
+            question_en=fields.pop("question_en", f"What next for mountain ecotourism ({state})?"),
+            background_en="Background for the consultation.",
+            moderator=moderator,
+            opens_at=opens,
+            closes_at=closes,
+            **fields,
+        )
+    )

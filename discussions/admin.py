@@ -1,0 +1,269 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+
+from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
+
+from . import services
+from .models import Consultation, Document, Flag, ModerationQueue, Post, Space, Topic
+
+
+@admin.register(Space)
+class SpaceAdmin(TranslationAdmin):
+    list_display = ["title", "area", "read_access", "write_access", "position"]
+    list_filter = ["read_access", "write_access"]
+    search_fields = ["title_en", "title_fr", "title_es", "slug"]
+    prepopulated_fields = {"slug": ["title_en"]}
+    fieldsets = [
+        (None, {"fields": ["slug", "area", "read_access", "write_access", "position"]}),
+        *language_fieldsets("title", "description", description=TRANSLATION_NOTE),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("area")
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["title", "space", "author", "post_count", "last_posted_at", "pinned", "locked"]
+    list_filter = ["pinned", "locked", "space"]
+    search_fields = ["title"]
+    list_select_related = ["space", "author"]
+    raw_id_fields = ["author"]
+    readonly_fields = ["post_count", "created_at", "last_posted_at"]
+    fields = ["title", "space", "author", "pinned", "locked", *readonly_fields]
+    actions = ["pin", "unpin", "lock", "unlock"]
+
+    @admin.action(description=_("Pin the selected topics"), permissions=["change"])
+    def pin(self, request, queryset):
+        queryset.update(pinned=True)
+
+    @admin.action(description=_("Unpin the selected topics"), permissions=["change"])
+    def unpin(self, request, queryset):
+        queryset.update(pinned=False)
+
+    @admin.action(description=_("Lock the selected topics"), permissions=["change"])
+    def lock(self, request, queryset):
+        queryset.update(locked=True)
+
+    @admin.action(description=_("Unlock the selected topics"), permissions=["change"])
+    def unlock(self, request, queryset):
+        queryset.update(locked=False)
+
+
+class ModerationForm(forms.ModelForm):
+    class Meta:
+        model = Post
+        fields = ["moderation", "moderation_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("moderation") == Post.Moderation.HIDDEN
+            and not cleaned.get("moderation_reason", "").strip()
+        ):
+            self.add_error("moderation_reason", _("Say why the post is hidden."))
+        return cleaned
+
+
+class FlagInline(admin.TabularInline):
+    model = Flag
+    fields = ["user", "reason", "created_at", "resolved_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(label=_("Reason shown in place of the posts"), max_length=300)
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    """Posts are written on the site; here the secretariat hides them or shows them again."""
+
+    form = ModerationForm
+    list_display = ["__str__", "author", "member", "created_at", "language", "moderation"]
+    list_filter = ["moderation", "language", "source", "topic__space"]
+    search_fields = ["body", "topic__title", "author__email"]
+    list_select_related = ["topic", "author", "member"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "topic",
+        "author",
+        "member",
+        "shown_text",
+        "language",
+        "source",
+        "created_at",
+        "edited_at",
+        "deleted_at",
+        "moderated_by",
+        "moderated_at",
+    ]
+    fields = [*readonly_fields[:8], "moderation", "moderation_reason", *readonly_fields[8:]]
+    inlines = [FlagInline]
+    actions = ["keep_visible", "hide"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("text"))
+    def shown_text(self, post):
+        return format_html('<div lang="{}">{}</div>', post.language, post.body_html)
+
+    def save_model(self, request, obj, form, change):
+        if {"moderation", "moderation_reason"} & set(form.changed_data):
+            services.post_moderate(
+                post=obj,
+                user=request.user,
+                moderation=obj.moderation,
+                reason=obj.moderation_reason,
+            )
+
+    @admin.action(description=_("Keep visible and close their reports"), permissions=["change"])
+    def keep_visible(self, request, queryset):
+        for post in queryset:
+            services.post_moderate(post=post, user=request.user, moderation="visible")
+        self.message_user(request, _("The posts are visible; their reports are closed."))
+
+    @admin.action(description=_("Hide the selected posts, with a reason"), permissions=["change"])
+    def hide(self, request, queryset):
+        form = HideForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for post in queryset:
+                services.post_moderate(
+                    post=post,
+                    user=request.user,
+                    moderation=Post.Moderation.HIDDEN,
+                    reason=form.cleaned_data["reason"],
+                )
+            self.message_user(request, _("The posts are hidden."), messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Hide posts"),
+            "opts": self.model._meta,
+            "form": form,
+            "posts": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/discussions/hide_posts.html", context)
+
+
+@admin.register(ModerationQueue)
+class ModerationQueueAdmin(PostAdmin):
+    """Posts with reports not yet reviewed, most reported first, with who reported what."""
+
+    list_display = ["__str__", "author", "created_at", "moderation", "open_flags", "reasons"]
+    list_filter = ["moderation"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(flags__resolved_at=None)
+            .annotate(open_flag_count=Count("flags", filter=Q(flags__resolved_at=None)))
+            .prefetch_related("flags__user")
+            .order_by("-open_flag_count", "created_at")
+        )
+
+    @admin.display(description=_("reports"), ordering="open_flag_count")
+    def open_flags(self, post):
+        return post.open_flag_count
+
+    @admin.display(description=_("who reported what"))
+    def reasons(self, post):
+        return "; ".join(
+            f"{flag.user}: {flag.reason}" for flag in post.flags.all() if flag.resolved_at is None
+        )
+
+
+class DocumentInline(TranslationTabularInline):
+    model = Document
+    extra = 1
+    fields = ["title", "file", "position"]
+
+
+class ConsultationForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The consultation must close after it opens."))
+        return cleaned
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(TranslationAdmin):
+    form = ConsultationForm
+    list_display = ["question", "opens_at", "closes_at", "moderator", "synthesis_published_at"]
+    search_fields = ["question_en", "question_fr", "question_es"]
+    prepopulated_fields = {"slug": ["question_en"]}
+    raw_id_fields = ["moderator"]
+    inlines = [DocumentInline]
+    readonly_fields = ["exports", "synthesis_published_at", "closing_sent_at", "synthesis_sent_at"]
+    fieldsets = [
+        (None, {"fields": ["slug", "moderator", "opens_at", "closes_at", "timezone", "exports"]}),
+        *language_fieldsets("question", "background", description=TRANSLATION_NOTE),
+        (
+            _("Synthesis"),
+            {
+                "fields": [
+                    "synthesis_en",
+                    "synthesis_fr",
+                    "synthesis_es",
+                    "synthesis_published_at",
+                    "closing_sent_at",
+                    "synthesis_sent_at",
+                ],
+                "description": _(
+                    "Written by the moderator once the consultation has closed. Publish it "
+                    "with the action in the list: it then shows on the consultation's page "
+                    "and is emailed to every participant."
+                ),
+            },
+        ),
+    ]
+    actions = ["publish_synthesis"]
+
+    @admin.display(description=_("contributions"))
+    def exports(self, consultation):
+        if not consultation.pk:
+            return "-"
+        return format_html(
+            '<a href="{}">CSV</a> · <a href="{}">JSON</a>',
+            reverse("discussions:consultation-export", args=[consultation.slug, "csv"]),
+            reverse("discussions:consultation-export", args=[consultation.slug, "json"]),
+        )
+
+    def save_model(self, request, obj, form, change):
+        services.consultation_save(obj)
+
+    @admin.action(
+        description=_("Publish the synthesis and email it to the participants"),
+        permissions=["change"],
+    )
+    def publish_synthesis(self, request, queryset):
+        now = timezone.now()
+        for consultation in queryset:
+            try:
+                services.synthesis_publish(consultation=consultation, now=now)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{consultation}: {' '.join(error.messages)}", messages.ERROR
+                )
+            else:
+                self.message_user(
+                    request, _("Published: %(question)s") % {"question": consultation}
+                )

@@ -1,0 +1,269 @@
+"""Writes to the discussions. Each function is atomic, checks permissions and limits before
+it saves, and raises ValidationError with a sentence for the reader when it refuses."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Area, User
+from members.permissions import is_secretariat
+from mountainpartnership.db import unique_slug
+
+from . import permissions
+from .models import Consultation, Flag, Follow, Post, Reader, Space, Topic
+
+
+def space_for_area(area: Area) -> Space:
+    """The discussion space of an area, made with the same names the first time."""
+    space = Space.objects.filter(area=area).first()
+    if space is not None:
+        return space
+    return Space.objects.create(
+        area=area,
+        slug=unique_slug(Space, area.slug, "space"),
+        title_en=area.name_en,
+        title_fr=area.name_fr,
+        title_es=area.name_es,
+        description_en=area.description_en,
+        description_fr=area.description_fr,
+        description_es=area.description_es,
+        position=10 if area.kind == Area.Kind.THEMATIC else 20,
+    )
+
+
+def rate_refusal(user, kind: str, now=None) -> str | None:
+    """Why `user` may not post another `kind` ("topic" or "reply") now, or None."""
+    if is_secretariat(user):
+        return None
+    now = now or timezone.now()
+    new = now - user.date_joined < datetime.timedelta(hours=settings.DISCUSSIONS_NEW_ACCOUNT_HOURS)
+    allowed, seconds = settings.DISCUSSIONS_LIMITS["new" if new else "established"][kind]
+    since = now - datetime.timedelta(seconds=seconds)
+    topics = Topic.objects.filter(author=user, created_at__gte=since).count()
+    if kind == "topic":
+        used = topics
+    else:
+        # Every topic opens with a post of its own: replies are the rest.
+        used = Post.objects.filter(author=user, created_at__gte=since).count() - topics
+    if used < allowed:
+        return None
+    if kind == "topic":
+        return _(
+            "You have started as many topics as a new account may for now. Please wait a few "
+            "minutes before starting another."
+            if new
+            else "You have started many topics in the last hour. Please wait a while before "
+            "starting another."
+        )
+    return _(
+        "You have posted as many replies as a new account may on its first day. You can post "
+        "again tomorrow."
+        if new
+        else "You have posted many replies in the last hour. Please wait a while before "
+        "posting again."
+    )
+
+
+def _refuse_unless_allowed(user, space, topic, kind):
+    reason = permissions.posting_refusal(user, space, topic)
+    if reason is None:
+        reason = rate_refusal(user, kind)
+    if reason is not None:
+        raise ValidationError(reason, code="refused")
+
+
+def _speaking_for(user):
+    representation = user.representations.select_related("member").order_by("pk").first()
+    return representation.member if representation else None
+
+
+def _lock_author(user) -> User:
+    # One post at a time per account, so that two at once cannot both slip under a limit.
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
+def _after_posting(post: Post) -> None:
+    from .tasks import notify_post
+
+    Follow.objects.get_or_create(user=post.author, topic=post.topic)
+    transaction.on_commit(lambda: notify_post.delay(post.pk))
+
+
+@transaction.atomic
+def topic_start(*, space: Space, user, title: str, body: str, language: str) -> Topic:
+    _lock_author(user)
+    _refuse_unless_allowed(user, space, None, "topic")
+    now = timezone.now()
+    topic = Topic.objects.create(
+        space=space, title=title, author=user, created_at=now, last_posted_at=now, post_count=1
+    )
+    post = Post.objects.create(
+        topic=topic,
+        author=user,
+        member=_speaking_for(user),
+        body=body,
+        language=language,
+        created_at=now,
+    )
+    _after_posting(post)
+    return topic
+
+
+@transaction.atomic
+def reply_post(
+    *, topic: Topic, user, body: str, language: str, source: str = Post.Source.WEB
+) -> Post:
+    _lock_author(user)
+    topic = Topic.objects.select_for_update().select_related("space").get(pk=topic.pk)
+    _refuse_unless_allowed(user, topic.space, topic, "reply")
+    now = timezone.now()
+    post = Post.objects.create(
+        topic=topic,
+        author=user,
+        member=_speaking_for(user),
+        body=body,
+        language=language,
+        source=source,
+        created_at=now,
+    )
+    Topic.objects.filter(pk=topic.pk).update(last_posted_at=now, post_count=F("post_count") + 1)
+    _after_posting(post)
+    return post
+
+
+@transaction.atomic
+def post_edit(*, post: Post, user, body: str) -> Post:
+    post = Post.objects.select_for_update().select_related("topic").get(pk=post.pk)
+    if not permissions.can_edit_post(user, post):
+        raise ValidationError(
+            _("This post can no longer be edited: posts can be changed for %(minutes)s minutes.")
+            % {"minutes": settings.DISCUSSIONS_EDIT_MINUTES},
+            code="refused",
+        )
+    if body != post.body:
+        post.body = body
+        post.edited_at = timezone.now()
+        post.save(update_fields=["body", "edited_at"])
+    return post
+
+
+@transaction.atomic
+def post_delete(*, post: Post, user) -> Post:
+    """The author takes a post down; it shows as deleted and the replies stay."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if not permissions.can_delete_post(user, post):
+        raise ValidationError(_("You can delete only your own posts."), code="refused")
+    post.deleted_at = timezone.now()
+    post.save(update_fields=["deleted_at"])
+    return post
+
+
+@transaction.atomic
+def post_flag(*, post: Post, user, reason: str) -> Flag:
+    """Flag a post; enough flags from different people hide it pending review."""
+    post = Post.objects.select_for_update().select_related("topic__space").get(pk=post.pk)
+    if not permissions.can_flag(user, post):
+        raise ValidationError(_("You cannot flag this post."), code="refused")
+    flag, created = Flag.objects.get_or_create(
+        post=post, user=user, resolved_at=None, defaults={"reason": reason}
+    )
+    if not created:
+        raise ValidationError(_("You have already flagged this post."), code="refused")
+    open_flags = post.flags.filter(resolved_at=None).values("user").distinct().count()
+    if open_flags >= settings.DISCUSSIONS_FLAGS_TO_HIDE and post.moderation == "visible":
+        post.moderation = Post.Moderation.PENDING
+        post.moderated_at = timezone.now()
+        post.save(update_fields=["moderation", "moderated_at"])
+    return flag
+
+
+@transaction.atomic
+def post_moderate(*, post: Post, user, moderation: str, reason: str = "") -> Post:
+    """The secretariat hides a post (with a reason) or shows it again; either way the flags
+    on it are reviewed."""
+    if not is_secretariat(user):
+        raise ValidationError(_("Only the secretariat moderates posts."), code="refused")
+    if moderation == Post.Moderation.HIDDEN and not reason.strip():
+        raise ValidationError(_("Say why the post is hidden."), code="reason")
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    now = timezone.now()
+    post.moderation = moderation
+    post.moderation_reason = reason.strip() if moderation == Post.Moderation.HIDDEN else ""
+    post.moderated_by = user
+    post.moderated_at = now
+    post.save(update_fields=["moderation", "moderation_reason", "moderated_by", "moderated_at"])
+    post.flags.filter(resolved_at=None).update(resolved_at=now)
+    return post
+
+
+def reader_for(user, language: str | None = None) -> Reader:
+    reader, created = Reader.objects.get_or_create(
+        user=user, defaults={"language": language or settings.LANGUAGE_CODE}
+    )
+    return reader
+
+
+@transaction.atomic
+def follow(*, user, language: str, space: Space | None = None, topic: Topic | None = None):
+    if topic is not None:
+        follow, _created = Follow.objects.get_or_create(user=user, topic=topic)
+    else:
+        follow, _created = Follow.objects.get_or_create(user=user, space=space)
+    reader = reader_for(user, language)
+    if reader.frequency == Reader.Frequency.NEVER:
+        reader.frequency = Reader.Frequency.IMMEDIATE
+        reader.save(update_fields=["frequency"])
+    return follow
+
+
+def unfollow(*, user, space: Space | None = None, topic: Topic | None = None) -> None:
+    Follow.objects.filter(user=user, space=space, topic=topic).delete()
+
+
+@transaction.atomic
+def consultation_save(consultation: Consultation) -> Consultation:
+    """Save a consultation, giving it its own discussion space and contributions topic."""
+    if consultation.space_id is None:
+        space = Space.objects.create(
+            slug=unique_slug(Space, consultation.slug, "consultation"),
+            title_en=consultation.question_en,
+            title_fr=consultation.question_fr,
+            title_es=consultation.question_es,
+            write_access=Space.Write.VERIFIED,
+            position=30,
+        )
+        consultation.space = space
+        consultation.topic = Topic.objects.create(
+            space=space,
+            title=consultation.question_en,
+            author=consultation.moderator,
+            created_at=consultation.opens_at,
+            last_posted_at=consultation.opens_at,
+            pinned=True,
+        )
+    consultation.save()
+    return consultation
+
+
+@transaction.atomic
+def synthesis_publish(*, consultation: Consultation, now=None) -> Consultation:
+    """Publish the moderator's synthesis of a closed consultation and email it to everyone
+    who took part (once, however often this is called)."""
+    from .tasks import synthesis_sent
+
+    now = now or timezone.now()
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.is_open(now) or now < consultation.opens_at:
+        raise ValidationError(_("A synthesis is published once the consultation has closed."))
+    if not (consultation.synthesis_en or "").strip():
+        raise ValidationError(_("Write the synthesis (in English at least) before publishing."))
+    if consultation.synthesis_published_at is None:
+        consultation.synthesis_published_at = now
+        consultation.save(update_fields=["synthesis_published_at"])
+    transaction.on_commit(lambda: synthesis_sent.delay(consultation.pk))
+    return consultation

@@ -1,0 +1,154 @@
+"""Discussion emails, sent by Celery workers. Every task takes ids and is safe to run twice:
+what was sent is recorded (Notice.sent_at, Consultation.*_sent_at) and not sent again."""
+
+from celery import shared_task
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from members.models import User
+
+from . import permissions
+from .emails import consultation_message, digest_message, post_message
+from .models import Consultation, Follow, Notice, Post, Reader
+
+
+def _readers(users) -> dict:
+    return {reader.user_id: reader for reader in Reader.objects.filter(user__in=users)}
+
+
+@shared_task
+def notify_post(post_id: int) -> int:
+    """Tell the followers of a new post's topic or space: at once, or in tomorrow's digest.
+    Returns how many emails went out now."""
+    post = (
+        Post.objects.select_related("topic__space", "author", "member").filter(pk=post_id).first()
+    )
+    if post is None or not post.shown:
+        return 0
+    topic = post.topic
+    follows = (
+        Follow.objects.filter(Q(topic=topic) | Q(space=topic.space))
+        .exclude(user=post.author)
+        .filter(user__is_active=True)
+        .select_related("user")
+        .order_by(F("topic").asc(nulls_last=True))  # a topic's follow wins over its space's
+    )
+    chosen = {}
+    for follow in follows:
+        chosen.setdefault(follow.user_id, follow)
+    readers = _readers(chosen)
+    notices = []
+    for user_id, follow in chosen.items():
+        reader = readers.get(user_id)
+        if reader is not None and reader.frequency == Reader.Frequency.NEVER:
+            continue
+        if not permissions.can_read(follow.user, topic.space):
+            continue
+        digest = reader is not None and reader.frequency == Reader.Frequency.DAILY
+        notices.append(Notice(user_id=user_id, post=post, follow=follow, digest=digest))
+    Notice.objects.bulk_create(notices, ignore_conflicts=True)
+
+    sent = 0
+    pending = Notice.objects.filter(post=post, digest=False, sent_at=None).select_related(
+        "user", "follow"
+    )
+    for notice in pending:
+        reader = readers.get(notice.user_id)
+        language = reader.language if reader else "en"
+        post_message(post=post, user=notice.user, follow=notice.follow, language=language).send()
+        Notice.objects.filter(pk=notice.pk).update(sent_at=timezone.now())
+        sent += 1
+    return sent
+
+
+@shared_task
+def send_digests() -> int:
+    """Once a day (Celery beat): each reader who chose the digest gets the posts not yet
+    sent to them, hidden and deleted ones left out. Returns how many digests went out."""
+    users = (
+        Notice.objects.filter(digest=True, sent_at=None).values_list("user", flat=True).distinct()
+    )
+    sent = 0
+    for user_id in list(users):
+        sent += send_digest(user_id)
+    return sent
+
+
+def send_digest(user_id: int) -> int:
+    with transaction.atomic():
+        notices = list(
+            Notice.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(user_id=user_id, digest=True, sent_at=None)
+            .select_related("post__topic__space", "post__author", "post__member", "follow")
+            .order_by("post__topic__space", "post__topic", "post__created_at")
+        )
+        if not notices:
+            return 0
+        user = User.objects.get(pk=user_id)
+        reader = Reader.objects.filter(user=user).first()
+        shown = [
+            notice
+            for notice in notices
+            if notice.post.shown and permissions.can_read(user, notice.post.topic.space)
+        ]
+        if shown and user.is_active and (reader is None or reader.frequency != "never"):
+            language = reader.language if reader else "en"
+            digest_message(user=user, notices=shown, language=language).send()
+        now = timezone.now()
+        Notice.objects.filter(pk__in=[notice.pk for notice in notices]).update(sent_at=now)
+        if reader is not None:
+            Reader.objects.filter(pk=reader.pk).update(digest_sent_at=now)
+        return 1 if shown else 0
+
+
+def _participants(consultation):
+    authors = (
+        Post.objects.filter(topic__space=consultation.space, deleted_at=None)
+        .values_list("author", flat=True)
+        .distinct()
+    )
+    users = User.objects.filter(pk__in=authors, is_active=True).order_by("pk")
+    readers = _readers(users)
+    for user in users:
+        reader = readers.get(user.pk)
+        if reader is not None and reader.frequency == Reader.Frequency.NEVER:
+            continue
+        yield user, reader.language if reader else "en"
+
+
+def _tell_participants(consultation_id: int, kind: str, field: str) -> int:
+    with transaction.atomic():
+        consultation = (
+            Consultation.objects.select_for_update(skip_locked=True)
+            .filter(pk=consultation_id, **{f"{field}__isnull": True})
+            .first()
+        )
+        if consultation is None:
+            return 0
+        sent = 0
+        for user, language in _participants(consultation):
+            consultation_message(
+                consultation=consultation, user=user, kind=kind, language=language
+            ).send()
+            sent += 1
+        setattr(consultation, field, timezone.now())
+        consultation.save(update_fields=[field])
+        return sent
+
+
+@shared_task
+def consultations_closed() -> int:
+    """Every few minutes (Celery beat): thank the participants of consultations that closed."""
+    due = Consultation.objects.closed().filter(closing_sent_at=None).values_list("pk", flat=True)
+    return sum(_tell_participants(pk, "closed", "closing_sent_at") for pk in due)
+
+
+@shared_task
+def synthesis_sent(consultation_id: int) -> int:
+    """Send a published synthesis to the consultation's participants, once."""
+    if not Consultation.objects.filter(
+        pk=consultation_id, synthesis_published_at__isnull=False
+    ).exists():
+        return 0
+    return _tell_participants(consultation_id, "synthesis", "synthesis_sent_at")

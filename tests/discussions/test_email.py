@@ -1,0 +1,286 @@
+"""Discussion emails, both ways: notifications out, replies in."""
+
+import subprocess
+import sys
+import time
+from email import message_from_bytes
+
+import pytest
+from anymail.inbound import AnymailInboundMessage
+from anymail.signals import AnymailInboundEvent, inbound
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from django.core.management import call_command
+
+from discussions import services
+from discussions.inbound import receive_reply, reply_text
+from discussions.models import Follow, Notice, Post, Reader
+from discussions.tasks import send_digests
+from mountainpartnership.celery import app as celery_app
+from tests.conftest import verified_user
+from tests.discussions.conftest import client_for, old_account, representative
+from tests.factories import SpaceFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def space():
+    return SpaceFactory(slug="microfinance", title_en="Microfinance", title_fr="Microfinance FR")
+
+
+def post_reply(topic, user, body="A new idea about *credit*", language="en"):
+    return services.reply_post(topic=topic, user=user, body=body, language=language)
+
+
+def follower(space, language="fr", frequency="immediate", **fields):
+    user = representative(**fields)
+    services.follow(user=user, language=language, space=space)
+    Reader.objects.filter(user=user).update(frequency=frequency)
+    return user
+
+
+def test_following_a_space_sends_each_new_post_in_the_readers_language(
+    client, space, django_capture_on_commit_callbacks
+):
+    reader = representative(first_name="Amina")
+    client_for(client, reader)
+    client.post("/fr/discussions/microfinance/follow/")
+    assert Follow.objects.filter(user=reader, space=space).exists()
+    assert Reader.objects.get(user=reader).language == "fr"
+
+    topic = TopicFactory(space=space, title="Cajamarca dairy credit")
+    author = old_account(representative(first_name="Marco", last_name="Paredes"))
+    with django_capture_on_commit_callbacks(execute=True):
+        post = post_reply(topic, author)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [reader.email]
+    assert message.subject == "[Microfinance FR] Cajamarca dairy credit"
+    assert "Marco Paredes" in message.body and "A new idea about *credit*" in message.body
+    assert author.email not in message.body  # addresses are never shown
+    assert message.reply_to[0].startswith("reply+") and "@reply.localhost" in message.reply_to[0]
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "/fr/discussions/unfollow/" in message.extra_headers["List-Unsubscribe"]
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+    assert f"/fr/discussions/posts/{post.pk}/" in message.body
+    assert message.message().get_content_type() == "text/plain"
+    # The author follows the topic now, and is not sent their own post.
+    assert Follow.objects.filter(user=author, topic=topic).exists()
+
+
+def test_a_task_run_twice_sends_once(space, django_capture_on_commit_callbacks):
+    from discussions.tasks import notify_post
+
+    follower(space)
+    topic = TopicFactory(space=space)
+    with django_capture_on_commit_callbacks(execute=True):
+        post = post_reply(topic, old_account(representative()))
+    assert notify_post(post.pk) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_one_click_unsubscribe_stops_that_notification_without_a_session(
+    client, space, django_capture_on_commit_callbacks
+):
+    reader = follower(space)
+    topic = TopicFactory(space=space)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_reply(topic, old_account(representative()))
+    url = mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>")
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    # A link scanner's GET changes nothing; the mail program's POST does.
+    assert client.get(f"/{path}").status_code == 200
+    assert Follow.objects.filter(user=reader).exists()
+    assert client.post(f"/{path}", {"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert not Follow.objects.filter(user=reader).exists()
+
+
+def test_readers_who_may_not_read_the_space_are_not_sent_its_posts(
+    space, django_capture_on_commit_callbacks
+):
+    space.read_access = "members"
+    space.save()
+    outsider = verified_user()
+    Follow.objects.create(user=outsider, space=space)
+    member = follower(space)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_reply(TopicFactory(space=space), old_account(representative()))
+    assert [message.to for message in mail.outbox] == [[member.email]]
+
+
+def test_the_daily_digest_groups_the_days_posts_by_topic(
+    space, django_capture_on_commit_callbacks
+):
+    reader = follower(space, language="es", frequency="daily")
+    first, second = TopicFactory(space=space, title="Café"), TopicFactory(space=space, title="Leche")
+    author = old_account(representative(first_name="Elena", last_name="Ruiz"))
+    with django_capture_on_commit_callbacks(execute=True):
+        post_reply(first, author, "Sobre el café")
+        post_reply(second, author, "Sobre la leche")
+        hidden = post_reply(second, author, "Algo que se ocultará")
+    Post.objects.filter(pk=hidden.pk).update(moderation="hidden", moderation_reason="Spam")
+    assert mail.outbox == []  # nothing at once for a digest reader
+
+    assert send_digests() == 1
+    assert len(mail.outbox) == 1
+    digest = mail.outbox[0]
+    assert digest.to == [reader.email]
+    assert digest.subject == "Mountain Partnership discussions: 2 new posts"
+    body = digest.body
+    assert body.index("Café") < body.index("Sobre el café") < body.index("Leche")
+    assert "Sobre la leche" in body and "Algo que se ocultará" not in body
+    assert "Elena Ruiz" in body
+    assert "/es/discussions/emails-off/" in digest.extra_headers["List-Unsubscribe"]
+    assert body.count("/es/discussions/unfollow/") == 1  # one follow: the space
+    # Sent once: the next day's run has nothing for this reader.
+    assert send_digests() == 0 and len(mail.outbox) == 1
+    assert not Notice.objects.filter(sent_at=None).exists()
+
+
+def test_a_real_worker_sends_the_notification(space, transactional_db):
+    reader = follower(space)
+    topic = TopicFactory(space=space)
+    celery_app.conf.task_always_eager = False
+    with start_worker(celery_app, perform_ping_check=False, concurrency=1, pool="solo"):
+        post_reply(topic, old_account(representative()))
+        deadline = time.monotonic() + 20
+        while not mail.outbox and time.monotonic() < deadline:
+            time.sleep(0.1)
+    assert [message.to for message in mail.outbox] == [[reader.email]]
+
+
+def reply_email(to, sender, body, **headers):
+    lines = [f"From: {sender}", f"To: {to}", "Subject: Re: the topic"]
+    lines += [f"{name.replace('_', '-')}: {value}" for name, value in headers.items()]
+    return ("\n".join(lines) + "\n\n" + body).encode()
+
+
+@pytest.fixture
+def notified(space, django_capture_on_commit_callbacks):
+    """A reader who got a notification, and its Reply-To address."""
+    reader = old_account(follower(space, first_name="Amina"))
+    topic = TopicFactory(space=space)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_reply(topic, old_account(representative()))
+    return reader, topic, mail.outbox[0].reply_to[0]
+
+
+QUOTED = """Yes: credit unions in Nepal do this already.
+
+Regards,
+-- 
+Amina, Kathmandu
+
+On Tue, 3 Mar 2026 at 10:00, Mountain Partnership <secretariat@localhost> wrote:
+> A new idea about *credit*
+"""
+
+
+def test_a_reply_by_email_is_posted_without_quotes_or_signature(notified):
+    reader, topic, address = notified
+    message = AnymailInboundMessage.parse_raw_mime_bytes(reply_email(address, reader.email, QUOTED))
+    outcome = receive_reply(message)
+    assert outcome.status == "posted", outcome.detail
+    post = outcome.post
+    assert post.author == reader and post.topic == topic and post.source == "email"
+    assert post.body == "Yes: credit unions in Nepal do this already.\n\nRegards,"
+    assert post.language == "fr"  # the reader's language
+
+
+def test_the_command_a_mail_server_pipes_into(notified):
+    reader, topic, address = notified
+    raw = reply_email(address.upper(), reader.email, "Piped reply")
+    with open("var/test-reply.eml", "wb") as file:
+        file.write(raw)
+    call_command("receive_reply", file="var/test-reply.eml", recipient=address.upper())
+    assert Post.objects.filter(topic=topic, body="Piped reply", author=reader).exists()
+
+
+def test_the_anymail_inbound_webhook_signal_posts_the_reply(notified):
+    reader, topic, address = notified
+    message = AnymailInboundMessage.parse_raw_mime_bytes(reply_email(address, reader.email, "Hook"))
+    message.envelope_recipient = address
+    inbound.send(sender=object, event=AnymailInboundEvent(event_type="inbound", message=message), esp_name="Test")
+    assert Post.objects.filter(topic=topic, body="Hook").exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Auto_Submitted": "auto-replied"},
+        {"Precedence": "bulk"},
+        {"X_Autoreply": "yes"},
+        {"Subject_": ""},
+    ],
+)
+def test_automatic_replies_are_dropped(notified, headers):
+    reader, topic, address = notified
+    if "Subject_" in headers:
+        raw = reply_email(address, reader.email, "I am away until Monday.").replace(
+            b"Subject: Re: the topic", b"Subject: Out of office: the topic"
+        )
+    else:
+        raw = reply_email(address, reader.email, "I am away until Monday.", **headers)
+    outcome = receive_reply(AnymailInboundMessage.parse_raw_mime_bytes(raw))
+    assert outcome.status == "dropped"
+    assert not Post.objects.filter(body__contains="away").exists()
+
+
+def test_bad_tokens_and_strangers_are_refused(notified):
+    reader, topic, address = notified
+    count = Post.objects.count()
+    forged = address.replace("reply+", "reply+9").replace("@", "0@")
+    other_topic = TopicFactory(space=topic.space)
+    user_pk, _topic_pk, mac = address.split("+")[1].split("@")[0].split("-")
+    cases = [
+        (forged, reader.email),
+        (f"reply+{user_pk}-{other_topic.pk}-{mac}@reply.localhost", reader.email),
+        ("someone@reply.localhost", reader.email),
+        (address, "stranger@example.org"),
+    ]
+    for to, sender in cases:
+        outcome = receive_reply(AnymailInboundMessage.parse_raw_mime_bytes(reply_email(to, sender, "Hi")))
+        assert outcome.status == "refused", (to, sender)
+    assert Post.objects.count() == count
+
+
+def test_a_reply_by_email_obeys_the_same_rules_as_the_site(notified):
+    reader, topic, address = notified
+    topic.locked = True
+    topic.save()
+    outcome = receive_reply(AnymailInboundMessage.parse_raw_mime_bytes(reply_email(address, reader.email, "Hi")))
+    assert outcome.status == "refused" and "locked" in outcome.detail
+
+
+def test_the_piped_command_exits_with_a_bounce_status_when_refused(tmp_path):
+    raw = reply_email("reply+1-2-abc@reply.localhost", "x@example.org", "Hi")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "receive_reply"],
+        input=raw,
+        capture_output=True,
+        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": "sqlite://:memory:"},
+        check=False,
+    )
+    assert result.returncode == 77, result.stderr
+    assert b"refused" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Merci !\n\nLe mar. 3 mars 2026 à 10:00, MP <a@b.org> a écrit :\n> old", "Merci !"),
+        ("¡Gracias!\n\nEl mar, 3 mar 2026 a las 10:00, MP escribió:\n> viejo", "¡Gracias!"),
+        ("Agreed.\n\n-----Original Message-----\nFrom: MP", "Agreed."),
+        ("Short.\n\nSent from my phone", "Short."),
+        ("Top\n> quoted line\nBottom", "Top\nBottom"),
+    ],
+)
+def test_quoted_text_is_stripped_in_each_language(text, expected):
+    assert reply_text(text) == expected
+
+
+def test_every_notification_parses_as_a_standard_message(notified):
+    message = message_from_bytes(mail.outbox[0].message().as_bytes())
+    assert message["Reply-To"].startswith("reply+")
+    assert message.get_content_type() == "text/plain"
