@@ -28,7 +28,7 @@ class Space(models.Model):
         VERIFIED = "verified", _("Anyone with a verified account")
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     area = models.OneToOneField(
         "members.Area",
@@ -69,7 +69,7 @@ class Topic(models.Model):
     space = models.ForeignKey(
         Space, on_delete=models.CASCADE, related_name="topics", verbose_name=_("space")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=300)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -88,8 +88,8 @@ class Topic(models.Model):
     objects = TopicQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("topic")
-        verbose_name_plural = _("topics")
+        verbose_name = _("discussion topic")
+        verbose_name_plural = _("discussion topics")
         indexes = [models.Index(fields=["space", "-pinned", "-last_posted_at"])]
 
     def __str__(self):

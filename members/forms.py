@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from mountainpartnership.forms import HoneypotMixin
+
 from .models import (
     Area,
     FocalPoint,
@@ -167,17 +169,14 @@ class InvitationSignupForm(forms.Form):
         return cleaned
 
 
-class MembershipApplicationForm(forms.ModelForm):
+class MembershipApplicationForm(HoneypotMixin, forms.ModelForm):
+    honeypot_message = _("Your application could not be accepted. Please try again.")
+
     areas = AreasField(label=_("Thematic and geographic interests"))
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
     consent = forms.BooleanField(
         label=_("We accept the Mountain Partnership's principles and will take part in its work."),
         required=True,
-    )
-    website_confirmation = forms.CharField(
-        required=False,
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
     class Meta:
@@ -210,9 +209,6 @@ class MembershipApplicationForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("website_confirmation"):
-            # A honeypot: people leave it empty; form-filling robots do not.
-            raise ValidationError(_("Your application could not be accepted. Please try again."))
         kind, sector = cleaned.get("type"), cleaned.get("sector")
         if kind == Member.Type.MAJOR_GROUP and not sector:
             self.add_error("sector", _("Choose the sector of your organisation."))

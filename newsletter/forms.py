@@ -1,10 +1,10 @@
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import AreasField
 from members.models import Area, Region
+from mountainpartnership.forms import HoneypotMixin
 
 from .models import Subscriber
 
@@ -15,7 +15,7 @@ class TopicsField(AreasField):
         super().__init__(*args, **kwargs)
 
 
-class SubscribeForm(forms.Form):
+class SubscribeForm(HoneypotMixin, forms.Form):
     email = forms.EmailField(label=_("Your email address"))
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     region = forms.ModelChoiceField(
@@ -30,17 +30,7 @@ class SubscribeForm(forms.Form):
     topics = TopicsField(
         label=_("Topics you follow (optional)"), help_text=_("Leave empty to receive everything.")
     )
-    website_confirmation = forms.CharField(
-        required=False,
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("website_confirmation"):
-            raise ValidationError(_("Your subscription could not be recorded. Please try again."))
-        return cleaned
+    honeypot_message = _("Your subscription could not be recorded. Please try again.")
 
 
 class PreferencesForm(forms.ModelForm):

@@ -54,7 +54,7 @@ def test_the_list_sorts_consultations_into_open_upcoming_and_closed(client, mode
         < page.index("(open)")
         < page.index("Coming")
         < page.index("(upcoming)")
-        < page.index("Closed")
+        < page.index("Already closed")
         < page.index("(closed)")
     )
 
@@ -110,9 +110,14 @@ def test_the_synthesis_shows_on_the_page_once_published(client, moderator):
 def test_the_secretariat_exports_every_contribution(client, moderator):
     consultation = consultation_for("open", moderator)
     rosa = old_account(representative(first_name="Rosa", last_name="Mamani"))
-    services.reply_post(topic=consultation.topic, user=rosa, body="Turismo *comunitario*", language="es")
     services.reply_post(
-        topic=consultation.topic, user=old_account(verified_user()), body="Écotourisme", language="fr"
+        topic=consultation.topic, user=rosa, body="Turismo *comunitario*", language="es"
+    )
+    services.reply_post(
+        topic=consultation.topic,
+        user=old_account(verified_user()),
+        body="Écotourisme",
+        language="fr",
     )
     client.force_login(moderator)
     response = client.get(f"/en/consultations/{consultation.slug}/contributions.csv")
@@ -122,8 +127,13 @@ def test_the_secretariat_exports_every_contribution(client, moderator):
     assert rows[0]["author"] == "Rosa Mamani"
     assert rows[0]["organisation"] == rosa.representations.get().member.name
     assert rows[0]["text"] == "Turismo *comunitario*"
-    data = json.loads(client.get(f"/en/consultations/{consultation.slug}/contributions.json").content)
-    assert [item["text"] for item in data["contributions"]] == ["Turismo *comunitario*", "Écotourisme"]
+    data = json.loads(
+        client.get(f"/en/consultations/{consultation.slug}/contributions.json").content
+    )
+    assert [item["text"] for item in data["contributions"]] == [
+        "Turismo *comunitario*",
+        "Écotourisme",
+    ]
 
 
 @pytest.mark.parametrize("who", ["anonymous", "verified", "representative"])

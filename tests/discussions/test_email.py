@@ -109,11 +109,12 @@ def test_readers_who_may_not_read_the_space_are_not_sent_its_posts(
     assert [message.to for message in mail.outbox] == [[member.email]]
 
 
-def test_the_daily_digest_groups_the_days_posts_by_topic(
-    space, django_capture_on_commit_callbacks
-):
+def test_the_daily_digest_groups_the_days_posts_by_topic(space, django_capture_on_commit_callbacks):
     reader = follower(space, language="es", frequency="daily")
-    first, second = TopicFactory(space=space, title="Café"), TopicFactory(space=space, title="Leche")
+    first, second = (
+        TopicFactory(space=space, title="Café"),
+        TopicFactory(space=space, title="Leche"),
+    )
     author = old_account(representative(first_name="Elena", last_name="Ruiz"))
     with django_capture_on_commit_callbacks(execute=True):
         post_reply(first, author, "Sobre el café")
@@ -166,15 +167,14 @@ def notified(space, django_capture_on_commit_callbacks):
     return reader, topic, mail.outbox[0].reply_to[0]
 
 
-QUOTED = """Yes: credit unions in Nepal do this already.
-
-Regards,
--- 
-Amina, Kathmandu
-
-On Tue, 3 Mar 2026 at 10:00, Mountain Partnership <secretariat@localhost> wrote:
-> A new idea about *credit*
-"""
+QUOTED = (
+    "Yes: credit unions in Nepal do this already.\n\n"
+    "Regards,\n"
+    "-- \n"  # the signature delimiter, with its space
+    "Amina, Kathmandu\n\n"
+    "On Tue, 3 Mar 2026 at 10:00, Mountain Partnership <secretariat@localhost> wrote:\n"
+    "> A new idea about *credit*\n"
+)
 
 
 def test_a_reply_by_email_is_posted_without_quotes_or_signature(notified):
@@ -201,7 +201,11 @@ def test_the_anymail_inbound_webhook_signal_posts_the_reply(notified):
     reader, topic, address = notified
     message = AnymailInboundMessage.parse_raw_mime_bytes(reply_email(address, reader.email, "Hook"))
     message.envelope_recipient = address
-    inbound.send(sender=object, event=AnymailInboundEvent(event_type="inbound", message=message), esp_name="Test")
+    inbound.send(
+        sender=object,
+        event=AnymailInboundEvent(event_type="inbound", message=message),
+        esp_name="Test",
+    )
     assert Post.objects.filter(topic=topic, body="Hook").exists()
 
 
@@ -240,7 +244,9 @@ def test_bad_tokens_and_strangers_are_refused(notified):
         (address, "stranger@example.org"),
     ]
     for to, sender in cases:
-        outcome = receive_reply(AnymailInboundMessage.parse_raw_mime_bytes(reply_email(to, sender, "Hi")))
+        outcome = receive_reply(
+            AnymailInboundMessage.parse_raw_mime_bytes(reply_email(to, sender, "Hi"))
+        )
         assert outcome.status == "refused", (to, sender)
     assert Post.objects.count() == count
 
@@ -249,7 +255,9 @@ def test_a_reply_by_email_obeys_the_same_rules_as_the_site(notified):
     reader, topic, address = notified
     topic.locked = True
     topic.save()
-    outcome = receive_reply(AnymailInboundMessage.parse_raw_mime_bytes(reply_email(address, reader.email, "Hi")))
+    outcome = receive_reply(
+        AnymailInboundMessage.parse_raw_mime_bytes(reply_email(address, reader.email, "Hi"))
+    )
     assert outcome.status == "refused" and "locked" in outcome.detail
 
 

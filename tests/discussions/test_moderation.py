@@ -74,7 +74,9 @@ def test_three_reports_from_different_people_hide_a_post_until_review(client):
     for number, reporter in enumerate(reporters):
         client.logout()
         client_for(client, reporter)
-        response = client.post(f"/en/discussions/posts/{post.pk}/flag/", {"reason": f"Rude {number}"})
+        response = client.post(
+            f"/en/discussions/posts/{post.pk}/flag/", {"reason": f"Rude {number}"}
+        )
         assert response.status_code == 302
         # The same person reporting again counts once.
         client.post(f"/en/discussions/posts/{post.pk}/flag/", {"reason": "Again"})
@@ -152,7 +154,9 @@ def test_the_secretariat_locks_pins_and_moves_topics(secretariat_client, cast):
 def test_only_the_secretariat_moderates(client, cast):
     post = PostFactory()
     with pytest.raises(ValidationError):
-        services.post_moderate(post=post, user=cast["representative"], moderation="hidden", reason="x")
+        services.post_moderate(
+            post=post, user=cast["representative"], moderation="hidden", reason="x"
+        )
     client_for(client, cast["representative"])
     response = client.get("/admin/discussions/moderationqueue/")
     assert response.status_code == 302 and "/login/" in response.url

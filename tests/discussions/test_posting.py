@@ -115,7 +115,9 @@ def test_nobody_else_may_edit_or_delete_a_post(client, cast):
     for who in ["verified", "secretariat"]:
         client.logout()
         client = client_for(client, cast[who])
-        assert client.post(f"/en/discussions/posts/{post.pk}/edit/", {"body": "Theirs"}).status_code in {
+        assert client.post(
+            f"/en/discussions/posts/{post.pk}/edit/", {"body": "Theirs"}
+        ).status_code in {
             302,
             404,
         }

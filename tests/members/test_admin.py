@@ -4,6 +4,7 @@ import io
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -94,11 +95,34 @@ def one_of_each(secretariat_user):
             title_en="An item", body_en="Text.", target_month=datetime.date(2026, 12, 1)
         ),
         Authenticator: Authenticator.objects.get(user=secretariat_user),
+        **discussion_records(secretariat_user),
+    }
+
+
+def discussion_records(secretariat_user):
+    from discussions.models import Consultation, ModerationQueue, Post, Space, Topic
+    from discussions.services import post_flag
+    from tests.factories import PostFactory, consultation_for
+
+    post = PostFactory()
+    post_flag(post=post, user=secretariat_user, reason="Spam")
+    return {
+        Space: post.topic.space,
+        Topic: post.topic,
+        Post: post,
+        ModerationQueue: ModerationQueue.objects.get(pk=post.pk),
+        Consultation: consultation_for("open", secretariat_user),
     }
 
 
 # Records the secretariat reads but never creates by hand: they come from the site.
-CREATED_ON_THE_SITE = {MemberChange, FocalPointProposal, Invitation, MembershipApplication}
+CREATED_ON_THE_SITE = {
+    MemberChange,
+    FocalPointProposal,
+    Invitation,
+    MembershipApplication,
+    *[apps.get_model("discussions", name) for name in ["Post", "ModerationQueue"]],
+}
 
 
 def test_every_admin_page_of_the_portal_loads_for_the_secretariat(secretariat_client, one_of_each):
