@@ -50,7 +50,28 @@ class FlagForm(HoneypotMixin, forms.Form):
 
 
 class ReaderForm(forms.ModelForm):
+    """Discussion emails, and the name shown with one's posts (never the email address)."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+
     class Meta:
         model = Reader
-        fields = ["frequency", "language"]
+        fields = ["first_name", "last_name", "frequency", "language"]
         widgets = {"frequency": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.instance.user
+        self.fields["first_name"].initial = user.first_name
+        self.fields["last_name"].initial = user.last_name
+        self.fields["first_name"].help_text = _(
+            "Shown with your posts. Your email address never is."
+        )
+
+    def save(self, commit=True):
+        user = self.instance.user
+        user.first_name = self.cleaned_data["first_name"].strip()
+        user.last_name = self.cleaned_data["last_name"].strip()
+        user.save(update_fields=["first_name", "last_name"])
+        return super().save(commit)

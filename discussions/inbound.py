@@ -15,6 +15,7 @@ import re
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
+from django.utils import translation
 from django.utils.html import strip_tags
 
 from members.models import User
@@ -128,12 +129,14 @@ def receive_reply(message, recipient: str | None = None) -> Outcome:
         return Outcome("refused", "the reply is empty once quotes and signature are cut")
     reader = Reader.objects.filter(user=user).first()
     language = reader.language if reader else "en"
-    try:
-        post = services.reply_post(
-            topic=topic, user=user, body=body, language=language, source=Post.Source.EMAIL
-        )
-    except ValidationError as error:
-        return Outcome("refused", " ".join(error.messages))
+    # A refusal goes back to the sender (the mail server's bounce): in their language.
+    with translation.override(language):
+        try:
+            post = services.reply_post(
+                topic=topic, user=user, body=body, language=language, source=Post.Source.EMAIL
+            )
+        except ValidationError as error:
+            return Outcome("refused", " ".join(error.messages))
     return Outcome("posted", f"post {post.pk}", post)
 
 

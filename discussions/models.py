@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import TIMEZONE_CHOICES
 
 from .markup import render_markup
+from .validators import validate_document
 
 
 class Space(models.Model):
@@ -451,7 +452,8 @@ class Document(models.Model):
     file = models.FileField(
         _("file"),
         upload_to=document_path,
-        help_text=_("PDF, OpenDocument or Word; 10 MB at most."),
+        validators=[validate_document],
+        help_text=_("PDF, OpenDocument or Microsoft Office; 10 MB at most."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 

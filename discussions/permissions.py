@@ -98,3 +98,10 @@ def can_flag(user, post, space_readable=None) -> bool:
 
 def can_moderate(user) -> bool:
     return is_secretariat(user)
+
+
+def can_export(user, consultation) -> bool:
+    """A consultation's contributions, with names: for the secretariat and its moderator."""
+    return is_secretariat(user) or (
+        user.is_authenticated and user.is_active and consultation.moderator_id == user.pk
+    )

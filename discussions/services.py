@@ -87,11 +87,23 @@ def _lock_author(user) -> User:
     return User.objects.select_for_update().get(pk=user.pk)
 
 
-def _after_posting(post: Post) -> None:
+def _add_post(*, topic, user, body, language, now, source=Post.Source.WEB) -> Post:
+    """Save a post as `user` (and the member they speak for); they now follow its topic, and
+    its followers are told once the transaction commits."""
     from .tasks import notify_post
 
-    Follow.objects.get_or_create(user=post.author, topic=post.topic)
+    post = Post.objects.create(
+        topic=topic,
+        author=user,
+        member=_speaking_for(user),
+        body=body,
+        language=language,
+        source=source,
+        created_at=now,
+    )
+    Follow.objects.get_or_create(user=user, topic=topic)
     transaction.on_commit(lambda: notify_post.delay(post.pk))
+    return post
 
 
 @transaction.atomic
@@ -102,15 +114,7 @@ def topic_start(*, space: Space, user, title: str, body: str, language: str) -> 
     topic = Topic.objects.create(
         space=space, title=title, author=user, created_at=now, last_posted_at=now, post_count=1
     )
-    post = Post.objects.create(
-        topic=topic,
-        author=user,
-        member=_speaking_for(user),
-        body=body,
-        language=language,
-        created_at=now,
-    )
-    _after_posting(post)
+    _add_post(topic=topic, user=user, body=body, language=language, now=now)
     return topic
 
 
@@ -122,17 +126,8 @@ def reply_post(
     topic = Topic.objects.select_for_update().select_related("space").get(pk=topic.pk)
     _refuse_unless_allowed(user, topic.space, topic, "reply")
     now = timezone.now()
-    post = Post.objects.create(
-        topic=topic,
-        author=user,
-        member=_speaking_for(user),
-        body=body,
-        language=language,
-        source=source,
-        created_at=now,
-    )
+    post = _add_post(topic=topic, user=user, body=body, language=language, now=now, source=source)
     Topic.objects.filter(pk=topic.pk).update(last_posted_at=now, post_count=F("post_count") + 1)
-    _after_posting(post)
     return post
 
 

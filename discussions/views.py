@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from members.models import User
 from members.permissions import is_secretariat
 from mountainpartnership.listing import paginate
 
@@ -90,6 +91,9 @@ def space_detail(request, space):
 
 def topic_new(request, space):
     space = _readable_space_or_404(request, space)
+    if hasattr(space, "consultation"):
+        # A consultation's contributions all go to its one topic, on its own page.
+        raise Http404
     refusal = permissions.posting_refusal(request.user, space)
     form = TopicForm(request.POST or None, initial={"language": get_language()})
     if refusal is None and request.method == "POST" and form.is_valid():
@@ -105,6 +109,7 @@ def topic_new(request, space):
         except ValidationError as error:
             _refused(form, error)
         else:
+            services.reader_for(request.user, get_language())
             return redirect(topic)
     status = 403 if refusal and request.method == "POST" else 200
     return render(
@@ -148,6 +153,7 @@ def _topic_page(request, topic, template, extra):
             except ValidationError as error:
                 _refused(form, error)
             else:
+                services.reader_for(request.user, get_language())
                 return redirect(post)
     return render(request, template, _topic_context(request, topic, form, refusal, extra))
 
@@ -322,6 +328,8 @@ def unfollow(request, token):
 def emails_off(request, token):
     """One-click unsubscribe from every discussion email (the digest's List-Unsubscribe)."""
     pk = read_emails_off_token(token)
+    if pk is not None and not User.objects.filter(pk=pk).exists():
+        pk = None  # the account is gone: nothing left to stop
     if pk is None or request.method not in {"GET", "POST"}:
         return render(request, "discussions/bad_link.html", status=404)
     if request.method == "POST":
@@ -369,7 +377,7 @@ def consultation_detail(request, slug):
         {
             "consultation": consultation,
             "state": consultation.state(),
-            "following_space": _following(request.user, space=consultation.space),
+            "can_export": permissions.can_export(request.user, consultation),
         },
     )
 
@@ -379,9 +387,9 @@ EXPORT_COLUMNS = ["post", "topic", "author", "organisation", "date", "language",
 
 def consultation_export(request, slug, format):
     """Every contribution, for the secretariat's report: CSV (UTF-8 with BOM) or JSON."""
-    if not is_secretariat(request.user) or format not in {"csv", "json"}:
-        raise Http404
     consultation = _consultation_or_404(slug)
+    if not permissions.can_export(request.user, consultation) or format not in {"csv", "json"}:
+        raise Http404
     posts = (
         Post.objects.filter(topic__space=consultation.space, deleted_at=None)
         .exclude(moderation=Post.Moderation.HIDDEN)

@@ -285,3 +285,5 @@ DISCUSSIONS_FLAGS_TO_HIDE = 3
 # Replies by email go to reply+<token>@DISCUSSIONS_REPLY_DOMAIN, which the mail server pipes
 # into `manage.py receive_reply` or posts to django-anymail's inbound webhook.
 DISCUSSIONS_REPLY_DOMAIN = env.str("DISCUSSIONS_REPLY_DOMAIN", default="reply.localhost")
+# Documents attached to an e-consultation.
+DISCUSSIONS_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024

@@ -92,16 +92,17 @@ _permits = {"second": None, "left": 0}
 _permits_lock = threading.Lock()  # a worker may send from several threads
 
 
-def wait_for_rate() -> None:
+def wait_for_rate() -> int:
     """Hold the global send rate (NEWSLETTER_RATE per second) across every worker, by
-    counting this second's messages in the shared cache (Redis in production)."""
+    counting this second's messages in the shared cache (Redis in production). Returns the
+    second (Unix time) whose permit was taken."""
     rate = settings.NEWSLETTER_RATE
     while True:
         with _permits_lock:
             second = int(time.time())
             if _permits["second"] == second and _permits["left"] > 0:
                 _permits["left"] -= 1
-                return
+                return second
             block = min(PERMIT_BLOCK, rate)
             key = f"newsletter:rate:{second}"
             try:
@@ -111,7 +112,7 @@ def wait_for_rate() -> None:
             granted = min(block, rate - (count - block))
             if granted > 0:
                 _permits["second"], _permits["left"] = second, granted - 1
-                return
+                return second
         time.sleep(max(0.0, second + 1 - time.time()))
 
 

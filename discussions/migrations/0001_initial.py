@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import discussions.models
+import discussions.validators
 
 
 class Migration(migrations.Migration):
@@ -718,8 +719,9 @@ class Migration(migrations.Migration):
                 (
                     "file",
                     models.FileField(
-                        help_text="PDF, OpenDocument or Word; 10 MB at most.",
+                        help_text="PDF, OpenDocument or Microsoft Office; 10 MB at most.",
                         upload_to=discussions.models.document_path,
+                        validators=[discussions.validators.validate_document],
                         verbose_name="file",
                     ),
                 ),

@@ -67,7 +67,9 @@ def test_a_member_follows_a_space_replies_by_email_and_on_the_site(
     page.keyboard.type("And a second thought, typed on the site.")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.textContent") == "Post your reply"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "And a second thought, typed on the site." in page.locator("main").inner_text()
     screenshot(page, "discussions-2-topic")
     assert Post.objects.filter(author=reader).count() == 2

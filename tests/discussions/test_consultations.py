@@ -143,3 +143,55 @@ def test_the_export_is_refused_outside_the_secretariat(client, cast, moderator, 
     for format in ["csv", "json"]:
         response = client.get(f"/en/consultations/{consultation.slug}/contributions.{format}")
         assert response.status_code == 404
+
+
+def test_the_moderator_may_export_too(client, cast):
+    moderator = verified_user(first_name="Javier")
+    consultation = consultation_for("open", moderator)
+    client.force_login(moderator)
+    response = client.get(f"/en/consultations/{consultation.slug}/contributions.json")
+    assert response.status_code == 200
+    assert "Contributions as CSV" in client.get(consultation.get_absolute_url()).content.decode()
+
+
+def test_a_consultation_takes_contributions_on_its_page_only(client, moderator):
+    consultation = consultation_for("open", moderator)
+    client_for(client, old_account(verified_user()))
+    assert client.get(f"/en/discussions/{consultation.space.slug}/new/").status_code == 404
+    response = client.get(f"/en/discussions/{consultation.space.slug}/")
+    assert response.url == consultation.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "name, content, accepted",
+    [
+        ("terms.pdf", b"%PDF-1.7\n...", True),
+        ("notes.odt", b"PK\x03\x04rest", True),
+        ("notes.docx", b"PK\x03\x04rest", True),
+        ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", True),
+        ("script.pdf", b"<script>alert(1)</script>", False),
+        ("page.html", b"<html></html>", False),
+        ("image.svg", b"<svg onload=alert(1)>", False),
+    ],
+)
+def test_consultation_documents_are_checked(name, content, accepted):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from discussions.validators import validate_document
+
+    upload = SimpleUploadedFile(name, content)
+    if accepted:
+        validate_document(upload)
+    else:
+        with pytest.raises(ValidationError):
+            validate_document(upload)
+
+
+def test_a_document_over_the_limit_is_refused(settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from discussions.validators import validate_document
+
+    settings.DISCUSSIONS_DOCUMENT_MAX_BYTES = 10
+    with pytest.raises(ValidationError, match="at most"):
+        validate_document(SimpleUploadedFile("big.pdf", b"%PDF-" + b"x" * 20))

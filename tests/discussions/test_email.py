@@ -127,11 +127,11 @@ def test_the_daily_digest_groups_the_days_posts_by_topic(space, django_capture_o
     assert len(mail.outbox) == 1
     digest = mail.outbox[0]
     assert digest.to == [reader.email]
-    assert digest.subject == "Mountain Partnership discussions: 2 new posts"
+    assert digest.subject == "Debates de la Alianza para las Montañas: 2 mensajes nuevos"
     body = digest.body
     assert body.index("Café") < body.index("Sobre el café") < body.index("Leche")
     assert "Sobre la leche" in body and "Algo que se ocultará" not in body
-    assert "Elena Ruiz" in body
+    assert "Elena Ruiz escribió el" in body
     assert "/es/discussions/emails-off/" in digest.extra_headers["List-Unsubscribe"]
     assert body.count("/es/discussions/unfollow/") == 1  # one follow: the space
     # Sent once: the next day's run has nothing for this reader.
@@ -258,7 +258,8 @@ def test_a_reply_by_email_obeys_the_same_rules_as_the_site(notified):
     outcome = receive_reply(
         AnymailInboundMessage.parse_raw_mime_bytes(reply_email(address, reader.email, "Hi"))
     )
-    assert outcome.status == "refused" and "locked" in outcome.detail
+    # Refused, with the reason in the reader's language (for the mail server's bounce).
+    assert outcome.status == "refused" and "verrouillé" in outcome.detail
 
 
 def test_the_piped_command_exits_with_a_bounce_status_when_refused(tmp_path):

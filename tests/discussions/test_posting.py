@@ -171,3 +171,24 @@ def test_bad_input_gets_messages_and_no_500(client, cast):
         "/en/consultations/nope/",
     ]:
         assert client.get(url).status_code in {200, 404}, url
+
+
+def test_a_reader_sets_the_name_shown_with_posts_and_how_emails_come(client, cast):
+    user = cast["representative"]
+    user.first_name = user.last_name = ""
+    user.save()
+    client_for(client, user)
+    topic = TopicFactory(space=SpaceFactory())
+    page = client.get(f"/en/discussions/{topic.space.slug}/{topic.pk}/").content.decode()
+    assert "add your name" in page
+    response = client.post(
+        "/es/discussions/settings/",
+        {"first_name": "Rosa", "last_name": "Mamani", "frequency": "daily", "language": "es"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.get_full_name() == "Rosa Mamani"
+    assert user.discussion_reader.frequency == "daily"
+    assert client.get("/en/discussions/settings/").status_code == 200
+    client.logout()
+    assert client.get("/en/discussions/settings/").status_code == 302
