@@ -71,6 +71,9 @@ class Topic(models.Model):
         Space, on_delete=models.CASCADE, related_name="topics", verbose_name=_("space")
     )
     title = models.CharField(_("title"), max_length=300)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -112,7 +112,13 @@ def topic_start(*, space: Space, user, title: str, body: str, language: str) -> 
     _refuse_unless_allowed(user, space, None, "topic")
     now = timezone.now()
     topic = Topic.objects.create(
-        space=space, title=title, author=user, created_at=now, last_posted_at=now, post_count=1
+        space=space,
+        title=title,
+        language=language,
+        author=user,
+        created_at=now,
+        last_posted_at=now,
+        post_count=1,
     )
     _add_post(topic=topic, user=user, body=body, language=language, now=now)
     return topic

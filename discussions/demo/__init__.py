@@ -90,6 +90,7 @@ def demo_load() -> Counter:
         topic = Topic.objects.create(
             space=space,
             title=item["title"],
+            language=posts[0]["language"],
             author=people[posts[0]["by"]],
             created_at=first,
             last_posted_at=last,

@@ -1002,6 +1002,15 @@ class Migration(migrations.Migration):
                 ),
                 ("title", models.CharField(max_length=300, verbose_name="title")),
                 (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("fr", "French"), ("es", "Spanish")],
+                        default="en",
+                        max_length=5,
+                        verbose_name="language",
+                    ),
+                ),
+                (
                     "created_at",
                     models.DateTimeField(default=django.utils.timezone.now, verbose_name="started"),
                 ),

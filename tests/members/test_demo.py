@@ -6,7 +6,8 @@ from django.core.management import call_command
 from django.utils import translation
 
 from activities.models import Activity, Event, FundingOpportunity, News, StatusChange
-from members.models import Area, FocalPoint, Member, Region
+from discussions.models import Consultation, Post, Space, Topic
+from members.models import Area, FocalPoint, Member, Region, User
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,11 @@ def snapshot():
         list(Event.objects.order_by("pk").values()),
         list(FundingOpportunity.objects.order_by("pk").values()),
         list(News.objects.order_by("pk").values()),
+        list(Space.objects.order_by("pk").values()),
+        list(Topic.objects.order_by("pk").values()),
+        list(Post.objects.order_by("pk").values()),
+        list(Consultation.objects.order_by("pk").values()),
+        list(User.objects.order_by("pk").values()),
     )
 
 
@@ -116,3 +122,20 @@ def test_demo_activities_events_funding_and_news_tell_the_reports_story():
         .exists()
     )
     assert News.objects.published().count() == 6
+
+
+def test_demo_discussions_tell_the_reports_story_in_three_languages():
+    call_command("loaddemo", verbosity=0)
+    microfinance = Space.objects.get(slug="microfinance")
+    assert microfinance.topics.count() == 2
+    assert Post.objects.filter(topic__space=microfinance, member__slug="soluciones-practicas")
+    consultation = Consultation.objects.get(slug="mountain-ecotourism")
+    languages = Counter(consultation.topic.posts.values_list("language", flat=True))
+    assert set(languages) == {"en", "fr", "es"} and min(languages.values()) >= 3
+    assert consultation.state() == "closed" and consultation.synthesis_published_at
+    for code in ["en", "fr", "es"]:
+        with translation.override(code):
+            assert consultation.question and consultation.synthesis
+    # Every area has its space, every demo author speaks for a member or the secretariat.
+    assert Space.objects.filter(area__isnull=False).count() == Area.objects.count() == 14
+    assert not Post.objects.filter(author__isnull=True).exists()
