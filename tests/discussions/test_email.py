@@ -188,12 +188,11 @@ def test_a_reply_by_email_is_posted_without_quotes_or_signature(notified):
     assert post.language == "fr"  # the reader's language
 
 
-def test_the_command_a_mail_server_pipes_into(notified):
+def test_the_command_a_mail_server_pipes_into(notified, tmp_path):
     reader, topic, address = notified
-    raw = reply_email(address.upper(), reader.email, "Piped reply")
-    with open("var/test-reply.eml", "wb") as file:
-        file.write(raw)
-    call_command("receive_reply", file="var/test-reply.eml", recipient=address.upper())
+    message = tmp_path / "reply.eml"
+    message.write_bytes(reply_email(address.upper(), reader.email, "Piped reply"))
+    call_command("receive_reply", file=str(message), recipient=address.upper())
     assert Post.objects.filter(topic=topic, body="Piped reply", author=reader).exists()
 
 
