@@ -31,6 +31,7 @@ from .models import (
     MembershipApplication,
     Region,
     Representation,
+    TermRenewal,
     User,
 )
 from .selectors import ADMIN_COLUMNS, member_csv_rows
@@ -219,6 +220,17 @@ class RepresentationInline(admin.TabularInline):
     extra = 0
 
 
+class TermRenewalInline(admin.TabularInline):
+    model = TermRenewal
+    fields = ["renewed_on", "term_ends"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Member)
 class MemberAdmin(TranslationAdmin):
     list_display = [
@@ -245,7 +257,7 @@ class MemberAdmin(TranslationAdmin):
     search_fields = ["name_en", "name_fr", "name_es", "acronym"]
     search_help_text = _("Name in any language, acronym or country.")
     prepopulated_fields = {"slug": ["name_en"]}
-    inlines = [FocalPointInline, RepresentationInline]
+    inlines = [FocalPointInline, RepresentationInline, TermRenewalInline]
     actions = ["export_csv", "mark_inactive", "renew_term", "invite_focal_points"]
     list_per_page = 100
     change_form_template = "admin/members/member/change_form.html"
@@ -272,6 +284,7 @@ class MemberAdmin(TranslationAdmin):
             {
                 "fields": [
                     "status",
+                    "left_on",
                     "date_joined",
                     "term_ends",
                     "record_confirmed_at",

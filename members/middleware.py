@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -5,9 +7,11 @@ from django.utils.translation import gettext as _
 
 from .permissions import used_second_factor
 
+DASHBOARD = re.compile(r"^/[a-z]{2}/dashboard/")
+
 
 class SecretariatSecondFactorMiddleware:
-    """The admin opens only for staff who signed in with a second factor.
+    """The admin and the dashboard open only for staff who signed in with a second factor.
 
     Staff without one are sent to set up TOTP; staff who have one but signed in without it
     (an older session, a sign-in code) are sent to confirm it. Everyone else gets the admin's
@@ -18,9 +22,12 @@ class SecretariatSecondFactorMiddleware:
         self.get_response = get_response
         self.admin_prefix = reverse("admin:index")
 
+    def guarded(self, path: str) -> bool:
+        return path.startswith(self.admin_prefix) or DASHBOARD.match(path) is not None
+
     def __call__(self, request):
         user = request.user
-        if request.path.startswith(self.admin_prefix) and user.is_authenticated and user.is_staff:
+        if self.guarded(request.path) and user.is_authenticated and user.is_staff:
             from allauth.mfa.utils import is_mfa_enabled
 
             if not is_mfa_enabled(user):

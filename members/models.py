@@ -3,11 +3,12 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -206,6 +207,15 @@ class Member(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
+    left_on = models.DateField(
+        _("left the partnership on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For a withdrawn member: from this day it no longer counts among the members. "
+            "Set to today when left empty."
+        ),
+    )
     areas = models.ManyToManyField(
         Area, blank=True, related_name="members", verbose_name=_("thematic and geographic areas")
     )
@@ -279,6 +289,12 @@ class Member(models.Model):
     def clean(self):
         if self.date_joined and not self.term_ends:
             self.term_ends = add_years(self.date_joined, settings.MEMBERSHIP_TERM_YEARS)
+        if self.status == self.Status.WITHDRAWN and self.left_on is None:
+            self.left_on = timezone.localdate()
+        if self.status != self.Status.WITHDRAWN:
+            self.left_on = None
+        if self.left_on and self.date_joined and self.left_on < self.date_joined:
+            raise ValidationError({"left_on": _("A member cannot leave before it joined.")})
 
 
 class FocalPointQuerySet(models.QuerySet):
@@ -600,3 +616,21 @@ class MembershipApplication(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class TermRenewal(models.Model):
+    """A membership term renewed: by the secretariat in the admin, or by a representative."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="renewals", verbose_name=_("member")
+    )
+    renewed_on = models.DateField(_("renewed on"), default=timezone.localdate, db_index=True)
+    term_ends = models.DateField(_("new term ends"))
+
+    class Meta:
+        ordering = ["-renewed_on", "-pk"]
+        verbose_name = _("term renewal")
+        verbose_name_plural = _("term renewals")
+
+    def __str__(self):
+        return f"{self.member} · {self.renewed_on}"

@@ -7,7 +7,7 @@ SECRETARIAT_GROUP = "Secretariat"
 
 # The secretariat edits every record of the portal's own apps. Accounts it may only read:
 # changing an account can grant staff or superuser rights, which is for superusers alone.
-SECRETARIAT_APPS = ["members", "activities", "newsletter", "discussions"]
+SECRETARIAT_APPS = ["members", "activities", "newsletter", "discussions", "insight"]
 SECRETARIAT_READ_ONLY_MODELS = [("members", "user")]
 
 

@@ -23,6 +23,7 @@ from .models import (
     MemberQuerySet,
     MembershipApplication,
     Representation,
+    TermRenewal,
     User,
     add_years,
 )
@@ -102,6 +103,10 @@ def members_renew_term(*, members: MemberQuerySet) -> int:
         member.term_ends = add_years(member.term_ends, settings.MEMBERSHIP_TERM_YEARS)
         member.updated = now
     Member.objects.bulk_update(renewed, ["term_ends", "updated"])
+    TermRenewal.objects.bulk_create(
+        TermRenewal(member=member, renewed_on=now.date(), term_ends=member.term_ends)
+        for member in renewed
+    )
     return len(renewed)
 
 

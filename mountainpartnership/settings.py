@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "activities",
     "newsletter",
     "discussions",
+    "insight",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "members.middleware.SecretariatSecondFactorMiddleware",
+    "insight.visits.PageViewMiddleware",
 ]
 
 ROOT_URLCONF = "mountainpartnership.urls"
@@ -195,6 +197,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "discussions.tasks.send_digests",
         "schedule": crontab(hour=5, minute=30),
     },
+    "page-views": {
+        "task": "insight.tasks.flush_page_views",
+        "schedule": crontab(minute="*/5"),
+    },
     "consultations-closed": {
         "task": "discussions.tasks.consultations_closed",
         "schedule": crontab(minute="*/5"),
@@ -287,3 +293,8 @@ DISCUSSIONS_FLAGS_TO_HIDE = 3
 DISCUSSIONS_REPLY_DOMAIN = env.str("DISCUSSIONS_REPLY_DOMAIN", default="reply.localhost")
 # Documents attached to an e-consultation.
 DISCUSSIONS_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+# The secretariat's insight: a member with no sign of life for this many months is dormant.
+DORMANT_MONTHS = env.int("DORMANT_MONTHS", default=12)
+# The partnership was launched at the World Summit on Sustainable Development, Johannesburg.
+PARTNERSHIP_LAUNCHED = "2002-09-04"

@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", include("activities.urls")),
     path("", include("newsletter.urls")),
     path("", include("discussions.urls")),
+    path("", include("insight.urls")),
     path("accounts/", include("allauth.urls")),
 )
 

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InsightConfig(AppConfig):
+    """What the secretariat learns from the portal, and what others can reuse: the dashboard,
+    member engagement, partner matchmaking, the report to the CSD, site search, page views
+    and open data."""
+
+    name = "insight"
+    verbose_name = _("Insight")
+
+    def ready(self):
+        from .search import connect_signals
+
+        connect_signals()

@@ -1,0 +1,74 @@
+"""Translation coverage: for each kind of translated record, how many lack a French or a
+Spanish text where the English one exists, and a queue of them linking to their admin form."""
+
+import dataclasses
+
+from django.contrib import admin
+from django.db.models import Q
+from django.urls import reverse
+from modeltranslation.translator import translator
+
+LANGUAGES = ["fr", "es"]
+
+
+@dataclasses.dataclass
+class Coverage:
+    model: type
+    label: str
+    total: int
+    missing: dict  # language → count
+
+
+def missing_filter(model, language: str) -> Q:
+    """Records with some English text whose `language` version is empty."""
+    condition = Q(pk__in=[])
+    for field in translator.get_options_for_model(model).fields:
+        english = f"{field}_en"
+        own = f"{field}_{language}"
+        has_english = ~Q(**{english: ""}) & Q(**{f"{english}__isnull": False})
+        lacks_own = Q(**{own: ""}) | Q(**{f"{own}__isnull": True})
+        condition |= has_english & lacks_own
+    return condition
+
+
+def translated_models():
+    """Translated models the secretariat edits in the admin, by their name."""
+    models = [
+        model for model in translator.get_registered_models() if model in admin.site._registry
+    ]
+    return sorted(models, key=lambda model: str(model._meta.verbose_name_plural))
+
+
+def coverage() -> list[Coverage]:
+    rows = []
+    for model in translated_models():
+        manager = model._default_manager
+        rows.append(
+            Coverage(
+                model=model,
+                label=str(model._meta.verbose_name_plural),
+                total=manager.count(),
+                missing={
+                    code: manager.filter(missing_filter(model, code)).count() for code in LANGUAGES
+                },
+            )
+        )
+    return rows
+
+
+def queue(language: str, limit: int = 100):
+    """(record, admin URL) of up to `limit` records lacking a `language` text."""
+    found = []
+    for model in translated_models():
+        opts = model._meta
+        for record in model._default_manager.filter(missing_filter(model, language))[:limit]:
+            found.append(
+                (
+                    opts.verbose_name,
+                    record,
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk]),
+                )
+            )
+            if len(found) >= limit:
+                return found
+    return found

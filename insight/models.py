@@ -1,0 +1,115 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PageView(models.Model):
+    """Page views of one public page in one language on one day: all that is kept. No cookie,
+    no IP address, no user agent; crawlers are not counted."""
+
+    day = models.DateField(_("day"))
+    path = models.CharField(_("page"), max_length=300)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    count = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("page views")
+        verbose_name_plural = _("page views")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "path", "language"], name="page_view_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.path} {self.count}"
+
+
+class SearchEntry(models.Model):
+    """One record, in one language, as site search sees it. Kept up to date when the record
+    is saved or deleted (insight.search); `vector` is filled in by PostgreSQL with the
+    language's dictionary, accents ignored."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=12)
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES)
+    title = models.CharField(max_length=400)
+    text = models.TextField(blank=True)
+    url = models.CharField(max_length=300)
+    members_only = models.BooleanField(default=False)
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "language"], name="search_entry_once"
+            ),
+        ]
+        # The GIN index on `vector` is made on PostgreSQL only, by a migration (0002).
+
+    def __str__(self):
+        return f"{self.kind}: {self.title}"
+
+
+class Nudge(models.Model):
+    """The secretariat's email to a dormant member, listing what goes on in its areas."""
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="nudges", verbose_name=_("member")
+    )
+    email = models.EmailField(_("sent to"))
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("nudge to a dormant member")
+        verbose_name_plural = _("nudges to dormant members")
+
+    def __str__(self):
+        return f"{self.member} · {self.sent_at:%Y-%m-%d}"
+
+
+class PartnerMessage(models.Model):
+    """A message from one member to another's focal point, sent through the portal so that
+    no address is shown."""
+
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("sender"),
+    )
+    from_member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.CASCADE,
+        related_name="messages_sent",
+        verbose_name=_("from"),
+    )
+    to_member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.CASCADE,
+        related_name="messages_received",
+        verbose_name=_("to"),
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("message between members")
+        verbose_name_plural = _("messages between members")
+
+    def __str__(self):
+        return f"{self.from_member} → {self.to_member}: {self.subject}"

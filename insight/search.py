@@ -1,0 +1,446 @@
+"""Site search: one index over members, areas, activities, events, funding, news, newsletter
+editions and public discussions.
+
+Each record has an entry per language (a post: one, in its own language), written whenever
+the record is saved and removed when it is deleted or stops being public. On PostgreSQL the
+entry's `vector` is made with the language's dictionary (mp_english, mp_french, mp_spanish:
+the built-in ones with unaccent in front, migration 0002), weighted title A, text B, under a
+GIN index; a query is parsed with the reader's language's dictionary (websearch syntax),
+ranked, grouped by kind and highlighted with ts_headline. SQLite (make run) gets a plain
+substring match.
+"""
+
+import dataclasses
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from .models import SearchEntry
+
+CONFIGS = {"en": "mp_english", "fr": "mp_french", "es": "mp_spanish"}
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+# Marks around matched words from ts_headline: private-use characters, never in real text,
+# swapped for <mark> once the excerpt is escaped.
+START, STOP = "\ue000", "\ue001"
+
+
+@dataclasses.dataclass
+class Document:
+    language: str
+    title: str
+    text: str
+    url: str
+    members_only: bool = False
+
+
+# kind → (label, how to find the model, documents for one record or [] if not public)
+KINDS: dict[str, tuple] = {}
+
+
+def kind(name: str, label, model: str):
+    def register(function: Callable):
+        KINDS[name] = (label, model, function)
+        return function
+
+    return register
+
+
+def in_each_language(obj, make: Callable[[str], Document]) -> list[Document]:
+    documents = []
+    for code in LANGUAGES:
+        with translation.override(code):
+            documents.append(make(code))
+    return documents
+
+
+def join(*parts) -> str:
+    return "\n".join(str(part) for part in parts if part)
+
+
+@kind("member", _("Members"), "members.Member")
+def member_documents(member):
+    if member.status == member.Status.WITHDRAWN:
+        return []
+    return in_each_language(
+        member,
+        lambda code: Document(
+            code,
+            member.name,
+            join(member.acronym, member.country.name, member.description),
+            member.get_absolute_url(),
+        ),
+    )
+
+
+@kind("area", _("Areas"), "members.Area")
+def area_documents(area):
+    return in_each_language(
+        area,
+        lambda code: Document(code, area.name, area.description or "", area.get_absolute_url()),
+    )
+
+
+@kind("activity", _("Joint activities"), "activities.Activity")
+def activity_documents(activity):
+    return in_each_language(
+        activity,
+        lambda code: Document(
+            code,
+            activity.title,
+            join(activity.summary, activity.description, activity.other_partners),
+            activity.get_absolute_url(),
+        ),
+    )
+
+
+@kind("event", _("Events"), "activities.Event")
+def event_documents(event):
+    return in_each_language(
+        event,
+        lambda code: Document(
+            code,
+            event.title,
+            join(event.city, event.description),
+            event.get_absolute_url(),
+        ),
+    )
+
+
+@kind("funding", _("Funding"), "activities.FundingOpportunity")
+def funding_documents(funding):
+    return in_each_language(
+        funding,
+        lambda code: Document(
+            code,
+            funding.title,
+            join(funding.donor, funding.description),
+            f"{reverse('activities:funding-list')}#{funding.slug}",
+        ),
+    )
+
+
+@kind("news", _("News"), "activities.News")
+def news_documents(news):
+    if news.status != news.Status.PUBLISHED:
+        return []
+    return in_each_language(
+        news,
+        lambda code: Document(
+            code, news.title, join(news.summary, news.body), news.get_absolute_url()
+        ),
+    )
+
+
+@kind("edition", _("Newsletters"), "newsletter.Edition")
+def edition_documents(edition):
+    from newsletter.models import Item
+
+    if edition.status != edition.Status.SENT:
+        return []
+    items = list(edition.items.filter(status=Item.Status.APPROVED))
+    return in_each_language(
+        edition,
+        lambda code: Document(
+            code,
+            _("Newsletter of %(month)s")
+            % {"month": date_format(edition.month, "YEAR_MONTH_FORMAT")},
+            join(edition.intro, *[join(item.title, item.body) for item in items]),
+            reverse("newsletter:edition", args=[edition.month.strftime("%Y-%m")]),
+        ),
+    )
+
+
+@kind("post", _("Discussions"), "discussions.Post")
+def post_documents(post):
+    from discussions.models import Space
+
+    if not post.shown:
+        return []
+    topic = post.topic
+    space = topic.space
+    with translation.override(post.language):
+        url = post.get_absolute_url()
+    return [
+        Document(
+            post.language,
+            topic.title,
+            strip_tags(post.body_html),
+            url,
+            members_only=space.read_access == Space.Read.MEMBERS,
+        )
+    ]
+
+
+def model_of(kind_name: str):
+    from django.apps import apps
+
+    return apps.get_model(KINDS[kind_name][1])
+
+
+def kind_of(model) -> str | None:
+    label = model._meta.label
+    return next((name for name, (_l, path, _f) in KINDS.items() if path == label), None)
+
+
+def fill_vectors(entries) -> None:
+    """Make the vectors of `entries` (a queryset) in PostgreSQL, each with its dictionary."""
+    if connection.vendor != "postgresql":
+        return
+    cases = " ".join(f"WHEN '{code}' THEN '{config}'" for code, config in CONFIGS.items())
+    sql, params = entries.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE insight_searchentry SET vector =
+                setweight(to_tsvector((CASE language {cases} END)::regconfig, title), 'A')
+                || setweight(to_tsvector((CASE language {cases} END)::regconfig, text), 'B')
+            WHERE id IN ({sql})
+            """,
+            params,
+        )
+
+
+def documents_for(obj) -> list[Document]:
+    name = kind_of(type(obj))
+    return KINDS[name][2](obj) if name else []
+
+
+@transaction.atomic
+def index(obj) -> None:
+    """Write the search entries of `obj` afresh (none if it is not public)."""
+    content_type = ContentType.objects.get_for_model(type(obj))
+    SearchEntry.objects.filter(content_type=content_type, object_id=obj.pk).delete()
+    name = kind_of(type(obj))
+    if name is None:
+        return
+    entries = [
+        SearchEntry(
+            content_type=content_type,
+            object_id=obj.pk,
+            kind=name,
+            language=document.language,
+            title=str(document.title)[:400],
+            text=document.text,
+            url=document.url,
+            members_only=document.members_only,
+        )
+        for document in documents_for(obj)
+    ]
+    SearchEntry.objects.bulk_create(entries)
+    if entries:
+        fill_vectors(SearchEntry.objects.filter(content_type=content_type, object_id=obj.pk))
+
+
+def unindex(obj) -> None:
+    SearchEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+    ).delete()
+
+
+def rebuild(batch: int = 2000) -> int:
+    """Index every record again (after a bulk import, or to build the index the first time)."""
+    SearchEntry.objects.all().delete()
+    written = 0
+    for name, (_label, _path, make) in KINDS.items():
+        model = model_of(name)
+        content_type = ContentType.objects.get_for_model(model)
+        queryset = model.objects.order_by("pk")
+        if name == "post":
+            queryset = queryset.select_related("topic__space")
+        entries = []
+        for obj in queryset.iterator(chunk_size=batch):
+            for document in make(obj):
+                entries.append(
+                    SearchEntry(
+                        content_type=content_type,
+                        object_id=obj.pk,
+                        kind=name,
+                        language=document.language,
+                        title=str(document.title)[:400],
+                        text=document.text,
+                        url=document.url,
+                        members_only=document.members_only,
+                    )
+                )
+            if len(entries) >= batch:
+                SearchEntry.objects.bulk_create(entries)
+                written += len(entries)
+                entries = []
+        SearchEntry.objects.bulk_create(entries)
+        written += len(entries)
+    fill_vectors(SearchEntry.objects.all())
+    return written
+
+
+# Keeping the index current.
+
+
+def _saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        transaction.on_commit(lambda: index(instance))
+
+
+def _deleted(sender, instance, **kwargs):
+    unindex(instance)
+
+
+def _item_saved(sender, instance, raw=False, **kwargs):
+    if not raw and instance.edition_id:
+        edition = instance.edition
+        transaction.on_commit(lambda: index(edition))
+
+
+def _space_saved(sender, instance, raw=False, **kwargs):
+    """Who may read a space decides whether its posts are members-only."""
+    if raw:
+        return
+    from discussions.models import Space
+
+    SearchEntry.objects.filter(
+        kind="post",
+        object_id__in=instance.topics.values("posts"),
+    ).update(members_only=instance.read_access == Space.Read.MEMBERS)
+
+
+def _topic_saved(sender, instance, raw=False, **kwargs):
+    """A topic renamed or moved: its posts are shown under its title and space."""
+    if raw:
+        return
+
+    def reindex():
+        for post in instance.posts.select_related("topic__space"):
+            index(post)
+
+    transaction.on_commit(reindex)
+
+
+def connect_signals():
+    from discussions.models import Space, Topic
+    from newsletter.models import Item
+
+    for name in KINDS:
+        model = model_of(name)
+        post_save.connect(_saved, sender=model, dispatch_uid=f"search-save-{name}")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"search-delete-{name}")
+    post_save.connect(_item_saved, sender=Item, dispatch_uid="search-item")
+    post_save.connect(_space_saved, sender=Space, dispatch_uid="search-space")
+    post_save.connect(_topic_saved, sender=Topic, dispatch_uid="search-topic")
+
+
+# Searching.
+
+
+@dataclasses.dataclass
+class Hit:
+    kind: str
+    title: str
+    url: str
+    excerpt: str
+    language: str
+
+
+def highlighted(text: str) -> str:
+    return mark_safe(escape(text).replace(START, "<mark>").replace(STOP, "</mark>"))
+
+
+def _visible_filter(language: str, members: bool) -> tuple[str, list]:
+    # Translated records in the reader's language; posts in whichever language they are in.
+    clause = "(e.language = %s OR e.kind = 'post')"
+    if not members:
+        clause += " AND NOT e.members_only"
+    return clause, [language]
+
+
+def search(
+    query: str, language: str, members: bool, kind_name: str | None, offset: int, limit: int
+):
+    """(counts by kind, hits) for `query` as a reader in `language` sees it. Without
+    `kind_name`, the best `limit` of each kind; with it, `limit` of that kind from `offset`."""
+    if connection.vendor != "postgresql":
+        return _search_simple(query, language, members, kind_name, offset, limit)
+    visible, params = _visible_filter(language, members)
+    matches = " OR ".join(f"(e.language = '{code}' AND e.vector @@ q.{code})" for code in CONFIGS)
+    queries = ", ".join(
+        f"websearch_to_tsquery('{config}', %s) AS {code}" for code, config in CONFIGS.items()
+    )
+    rank_query = " ".join(f"WHEN '{code}' THEN q.{code}" for code in CONFIGS)
+    base = f"""
+        WITH q AS (SELECT {queries}),
+        found AS (
+            SELECT e.id, e.kind, e.title, e.text, e.url, e.language,
+                   ts_rank(e.vector, CASE e.language {rank_query} END) AS rank,
+                   CASE e.language {rank_query} END AS query
+            FROM insight_searchentry e, q
+            WHERE {visible} AND ({matches})
+        )
+    """
+    base_params = [query] * len(CONFIGS) + params
+    with connection.cursor() as cursor:
+        cursor.execute(base + "SELECT kind, count(*) FROM found GROUP BY kind", base_params)
+        counts = dict(cursor.fetchall())
+        if kind_name:
+            selection = (
+                "SELECT * FROM found WHERE kind = %s ORDER BY rank DESC, id LIMIT %s OFFSET %s"
+            )
+            selection_params = [kind_name, limit, offset]
+        else:
+            selection = """
+                SELECT * FROM (
+                    SELECT found.*, row_number() OVER (PARTITION BY kind ORDER BY rank DESC, id)
+                    AS place FROM found
+                ) ranked WHERE place <= %s ORDER BY rank DESC
+            """
+            selection_params = [limit]
+        configs = " ".join(f"WHEN '{code}' THEN '{config}'" for code, config in CONFIGS.items())
+        cursor.execute(
+            base
+            + f"""
+            SELECT kind, title, url, language, ts_headline(
+                (CASE language {configs} END)::regconfig, text, query,
+                'StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2'
+            ), ts_headline(
+                (CASE language {configs} END)::regconfig, title, query,
+                'StartSel={START}, StopSel={STOP}, HighlightAll=true'
+            )
+            FROM ({selection}) page
+            """,
+            base_params + selection_params,
+        )
+        hits = [
+            Hit(kind, highlighted(title_marked), url, highlighted(excerpt), entry_language)
+            for kind, _title, url, entry_language, excerpt, title_marked in cursor.fetchall()
+        ]
+    return counts, hits
+
+
+def _search_simple(query, language, members, kind_name, offset, limit):
+    from django.db.models import Q
+
+    entries = SearchEntry.objects.filter(Q(language=language) | Q(kind="post"))
+    if not members:
+        entries = entries.filter(members_only=False)
+    for word in query.split():
+        entries = entries.filter(Q(title__icontains=word) | Q(text__icontains=word))
+    counts = {}
+    for entry_kind in entries.values_list("kind", flat=True):
+        counts[entry_kind] = counts.get(entry_kind, 0) + 1
+    if kind_name:
+        selected = list(entries.filter(kind=kind_name).order_by("pk")[offset : offset + limit])
+    else:
+        selected = []
+        for name in KINDS:
+            selected += list(entries.filter(kind=name).order_by("pk")[:limit])
+    hits = [
+        Hit(entry.kind, escape(entry.title), entry.url, escape(entry.text[:240]), entry.language)
+        for entry in selected
+    ]
+    return counts, hits

@@ -1,0 +1,91 @@
+"""Writes of the insight app: nudges to dormant members and messages between members."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities.models import Activity
+from discussions.models import Space, Topic
+from members.models import Member
+from members.tasks import spoken_language
+from mountainpartnership.mail import site_url
+
+from .matching import LOOKING_FOR_PARTNERS
+from .models import Nudge, PartnerMessage
+
+# How many messages one account may send to other members in a day.
+MESSAGES_PER_DAY = 10
+
+
+class MessageRefused(Exception):
+    pass
+
+
+def nudge_context(member: Member) -> dict:
+    """What goes on in the member's areas: open activities and lively discussions."""
+    areas = member.areas.all()
+    activities = (
+        Activity.objects.filter(areas__in=areas)
+        .exclude(status__in=[Activity.Status.COMPLETED, Activity.Status.CANCELLED])
+        .distinct()
+        .order_by("-updated")[:8]
+    )
+    topics = (
+        Topic.objects.filter(
+            space__area__in=areas, space__read_access__in=[Space.Read.EVERYONE, Space.Read.MEMBERS]
+        )
+        .select_related("space")
+        .order_by("-last_posted_at")[:8]
+    )
+    return {
+        "member": member,
+        "activities": [
+            (
+                activity,
+                site_url(activity.get_absolute_url()),
+                activity.status in LOOKING_FOR_PARTNERS,
+            )
+            for activity in activities
+        ],
+        "topics": [(topic, site_url(topic.get_absolute_url())) for topic in topics],
+        "member_url": site_url(member.get_absolute_url()),
+    }
+
+
+def nudge_send(*, member: Member, user) -> Nudge | None:
+    """Email the member's focal point, in their language, what goes on in its areas (a Celery
+    task); recorded as the secretariat's last contact. None when there is no focal point."""
+    from .tasks import nudge_email
+
+    focal_point = member.current_focal_point
+    if focal_point is None:
+        return None
+    with transaction.atomic():
+        nudge = Nudge.objects.create(
+            member=member,
+            email=focal_point.email,
+            language=spoken_language(focal_point.languages),
+            sent_by=user,
+        )
+        transaction.on_commit(lambda: nudge_email.delay(nudge.pk))
+    return nudge
+
+
+def partner_message_send(*, sender, from_member, to_member, subject, body) -> PartnerMessage:
+    """Send a message to another member's focal point (a Celery task); its address is never
+    shown to the sender, whose own address goes as Reply-To so that the answer comes back."""
+    from .tasks import partner_message_email
+
+    if to_member.current_focal_point is None:
+        raise MessageRefused(_("This member has no focal point to write to at the moment."))
+    since = timezone.now() - datetime.timedelta(days=1)
+    if PartnerMessage.objects.filter(sender=sender, sent_at__gte=since).count() >= MESSAGES_PER_DAY:
+        raise MessageRefused(_("You have sent many messages today. Please try again tomorrow."))
+    with transaction.atomic():
+        message = PartnerMessage.objects.create(
+            sender=sender, from_member=from_member, to_member=to_member, subject=subject, body=body
+        )
+        transaction.on_commit(lambda: partner_message_email.delay(message.pk))
+    return message

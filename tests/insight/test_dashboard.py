@@ -1,0 +1,152 @@
+"""The secretariat's dashboard, engagement and report pages; page views."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from insight import visits
+from insight.models import Nudge, PageView
+from members.models import Member, MemberChange
+from members.permissions import SECRETARIAT_GROUP
+from tests.conftest import sign_in, verified_user
+from tests.discussions.conftest import representative
+from tests.factories import ActivityFactory, FocalPointFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/en/dashboard/",
+    "/en/dashboard/report/",
+    "/en/dashboard/members/",
+    "/en/dashboard/translations/fr/",
+]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "verified", "representative", "staff"])
+def test_the_dashboard_is_for_the_secretariat_only(client, who):
+    if who == "verified":
+        client.force_login(verified_user())
+    elif who == "representative":
+        client.force_login(representative())
+    elif who == "staff":
+        client.force_login(verified_user(is_staff=True))  # staff, not in the Secretariat group
+    for url in PAGES:
+        response = client.get(url)
+        assert response.status_code in {302, 404}, url
+        if response.status_code == 302:
+            assert "/accounts/" in response.url
+    member = MemberFactory()
+    FocalPointFactory(member=member)
+    assert client.post(f"/en/dashboard/members/{member.slug}/nudge/").status_code in {302, 404}
+    assert not Nudge.objects.exists()
+
+
+def test_the_secretariat_needs_its_second_factor_for_the_dashboard(client):
+    user = verified_user(is_staff=True)
+    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    sign_in(client, user)  # no authenticator: sent to set one up
+    response = client.get("/en/dashboard/")
+    assert response.status_code == 302 and "2fa" in response.url
+
+
+def test_the_dashboard_shows_the_partnership_in_figures(secretariat_client):
+    call_command("loaddemo", verbosity=0)
+    response = secretariat_client.get("/fr/dashboard/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<svg" in page and "<script" not in page
+    assert "<caption>" in page  # the chart's figures, as a table
+    assert "Couverture des traductions" in page or "Translation coverage" in page
+    this_year = str(timezone.localdate().year)
+    assert f"<th scope=\"row\">{this_year}</th><td>46</td><td>14</td><td>73</td><td>133</td>" in page
+
+
+def test_the_translation_queue_links_to_the_admin_forms(secretariat_client):
+    missing = MemberFactory(name_en="Only in English", name_fr="", name_es="Sólo en inglés")
+    MemberFactory(name_en="In all three", name_fr="Dans les trois", name_es="En los tres")
+    page = secretariat_client.get("/en/dashboard/translations/fr/").content.decode()
+    assert f"/admin/members/member/{missing.pk}/change/" in page
+    assert "In all three" not in page
+    spanish = secretariat_client.get("/en/dashboard/translations/es/").content.decode()
+    assert "Only in English" not in spanish
+    assert secretariat_client.get("/en/dashboard/translations/de/").status_code == 404
+
+
+def test_dormant_members_are_listed_and_nudged_in_their_language(
+    secretariat_client, django_capture_on_commit_callbacks
+):
+    quiet = MemberFactory(name_en="Quiet Institute")
+    FocalPointFactory(member=quiet, languages="Español", email="fp@quiet.example.org")
+    lively = MemberFactory(name_en="Lively Network")
+    MemberChange.objects.create(member=lively, fields={"website": {"old": "", "new": "x"}})
+    ActivityFactory(title_en="Andean seed fairs").areas.add(*quiet.areas.all())
+    page = secretariat_client.get("/en/dashboard/members/").content.decode()
+    dormant = page.split("<h2>Records not confirmed")[0]
+    assert "Quiet Institute" in dormant and "Lively Network" not in dormant
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretariat_client.post(f"/en/dashboard/members/{quiet.slug}/nudge/")
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert message.to == ["fp@quiet.example.org"]
+    assert message.subject.startswith("Lo que ocurre")
+    nudge = Nudge.objects.get()
+    assert nudge.member == quiet and nudge.language == "es"
+    page = secretariat_client.get("/en/dashboard/members/").content.decode()
+    assert timezone.localdate().strftime("%Y") in page  # last contact: today
+
+
+def test_signs_of_life_come_from_every_source():
+    from insight.engagement import SOURCES, engagement, with_signs_of_life
+
+    member = MemberFactory()
+    user = representative()
+    user.representations.update(member=member)
+    user.last_login = timezone.now() - datetime.timedelta(days=3)
+    user.save()
+    found = engagement(with_signs_of_life(Member.objects.filter(pk=member.pk)).get())
+    assert found.last_kind == "login" and found.signs_12_months == 1
+    assert set(SOURCES) >= {"record", "post", "activity", "item", "news", "event", "login"}
+
+
+def test_the_report_as_of_april_2006_gives_the_figures_of_the_report(secretariat_client):
+    call_command("loaddemo", verbosity=0)
+    page = secretariat_client.get("/en/dashboard/report/?date=2006-04-01").content.decode()
+    assert (
+        "46 Governments, 14 intergovernmental organisations and 73 major group organisations: "
+        "133 members in all." in page
+    )
+    csv = secretariat_client.get("/en/dashboard/report/?date=2006-04-01&format=csv")
+    assert csv["Content-Disposition"].endswith('2006-04-01.csv"')
+    text = csv.content.decode("utf-8-sig")
+    assert "Government,46," in text and "Total,133," in text
+    # Before the first members joined, and a date that is not one.
+    early = secretariat_client.get("/en/dashboard/report/?date=2002-01-01").content.decode()
+    assert "0 members in all" in early
+    bad = secretariat_client.get("/es/dashboard/report/?date=2006-13-45")
+    assert bad.status_code == 200 and "Introduzca una fecha válida" in bad.content.decode()
+
+
+def test_page_views_are_counted_without_cookies_and_without_crawlers(client, settings):
+    browser = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"
+    for _ in range(3):
+        response = client.get("/fr/members/", HTTP_USER_AGENT=browser)
+        assert "sessionid" not in response.cookies
+    client.get("/fr/members/", HTTP_USER_AGENT="Googlebot/2.1")
+    client.get("/fr/members/")  # no user agent at all: not a person
+    client.get("/en/nope/", HTTP_USER_AGENT=browser)  # a 404
+    client.get("/en/", HTTP_USER_AGENT=browser)
+    visits.flush()
+    counted = {(view.path, view.language): view.count for view in PageView.objects.all()}
+    assert counted == {("/fr/members/", "fr"): 3, ("/en/", "en"): 1}
+    assert not PageView._meta.get_field("path").max_length < 300
+    assert {field.name for field in PageView._meta.get_fields()} == {
+        "id",
+        "day",
+        "path",
+        "language",
+        "count",
+    }
