@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run code test bench bench-newsletter install messages lint format system-deps clean
+.PHONY: run code test bench bench-newsletter bench-search install messages lint format system-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,12 @@ bench-newsletter: install messages
 	@DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mountainpartnership_newsletter_bench} \
 	  REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(PY) -m tests.services
 	$(PY) benchmarks/newsletter.py
+
+# Site search over 10,000 members, 5,000 activities and 50,000 posts, on a scratch database.
+bench-search: install messages
+	@DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mountainpartnership_search_bench} \
+	  REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(PY) -m tests.services
+	$(PY) benchmarks/search.py
 
 lint:
 	$(PY) -m ruff check .

@@ -364,7 +364,9 @@ def search(
     query: str, language: str, members: bool, kind_name: str | None, offset: int, limit: int
 ):
     """(counts by kind, hits) for `query` as a reader in `language` sees it. Without
-    `kind_name`, the best `limit` of each kind; with it, `limit` of that kind from `offset`."""
+    `kind_name`, the best `limit` of each kind; with it, `limit` of that kind from `offset`.
+    Two queries: the matches are ranked once, counted and numbered per kind with window
+    functions; then only the rows shown are read again for their excerpts."""
     if connection.vendor != "postgresql":
         return _search_simple(query, language, members, kind_name, offset, limit)
     visible, params = _visible_filter(language, members)
@@ -372,53 +374,62 @@ def search(
     queries = ", ".join(
         f"websearch_to_tsquery('{config}', %s) AS {code}" for code, config in CONFIGS.items()
     )
-    rank_query = " ".join(f"WHEN '{code}' THEN q.{code}" for code in CONFIGS)
-    base = f"""
+    per_language = " ".join(f"WHEN '{code}' THEN q.{code}" for code in CONFIGS)
+    configs = " ".join(f"WHEN '{code}' THEN '{config}'" for code, config in CONFIGS.items())
+    if kind_name:
+        # The page of one kind, and one row of every other kind for its count.
+        shown = "(r.kind = %s AND r.place > %s AND r.place <= %s) OR r.place = 1"
+        shown_params = [kind_name, offset, offset + limit]
+    else:
+        shown = "r.place <= %s"
+        shown_params = [limit]
+    ranking = f"""
         WITH q AS (SELECT {queries}),
         found AS (
-            SELECT e.id, e.kind, e.title, e.text, e.url, e.language,
-                   ts_rank(e.vector, CASE e.language {rank_query} END) AS rank,
-                   CASE e.language {rank_query} END AS query
+            SELECT e.id, e.kind,
+                   ts_rank(e.vector, CASE e.language {per_language} END) AS rank
             FROM insight_searchentry e, q
             WHERE {visible} AND ({matches})
+        ),
+        ranked AS (
+            SELECT id, kind, rank,
+                   row_number() OVER (PARTITION BY kind ORDER BY rank DESC, id) AS place,
+                   count(*) OVER (PARTITION BY kind) AS total
+            FROM found
         )
+        SELECT r.id, r.kind, r.total, r.place FROM ranked r
+        WHERE {shown}
+        ORDER BY r.rank DESC, r.id
     """
-    base_params = [query] * len(CONFIGS) + params
+    # Only the rows shown are read again, by primary key, for their marked excerpts.
+    excerpts = f"""
+        WITH q AS (SELECT {queries})
+        SELECT e.id, e.url, e.language,
+            ts_headline((CASE e.language {configs} END)::regconfig, e.title,
+                CASE e.language {per_language} END,
+                'StartSel={START}, StopSel={STOP}, HighlightAll=true'),
+            ts_headline((CASE e.language {configs} END)::regconfig, e.text,
+                CASE e.language {per_language} END,
+                'StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2')
+        FROM insight_searchentry e, q WHERE e.id = ANY(%s)
+    """
     with connection.cursor() as cursor:
-        cursor.execute(base + "SELECT kind, count(*) FROM found GROUP BY kind", base_params)
-        counts = dict(cursor.fetchall())
-        if kind_name:
-            selection = (
-                "SELECT * FROM found WHERE kind = %s ORDER BY rank DESC, id LIMIT %s OFFSET %s"
-            )
-            selection_params = [kind_name, limit, offset]
-        else:
-            selection = """
-                SELECT * FROM (
-                    SELECT found.*, row_number() OVER (PARTITION BY kind ORDER BY rank DESC, id)
-                    AS place FROM found
-                ) ranked WHERE place <= %s ORDER BY rank DESC
-            """
-            selection_params = [limit]
-        configs = " ".join(f"WHEN '{code}' THEN '{config}'" for code, config in CONFIGS.items())
-        cursor.execute(
-            base
-            + f"""
-            SELECT kind, title, url, language, ts_headline(
-                (CASE language {configs} END)::regconfig, text, query,
-                'StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2'
-            ), ts_headline(
-                (CASE language {configs} END)::regconfig, title, query,
-                'StartSel={START}, StopSel={STOP}, HighlightAll=true'
-            )
-            FROM ({selection}) page
-            """,
-            base_params + selection_params,
-        )
-        hits = [
-            Hit(kind, highlighted(title_marked), url, highlighted(excerpt), entry_language)
-            for kind, _title, url, entry_language, excerpt, title_marked in cursor.fetchall()
+        cursor.execute(ranking, [query] * len(CONFIGS) + params + shown_params)
+        ranked = cursor.fetchall()
+        counts = {kind: total for _pk, kind, total, _place in ranked}
+        shown_rows = [
+            (pk, kind)
+            for pk, kind, _total, place in ranked
+            if not kind_name or (kind == kind_name and place > offset)
         ]
+        marked = {}
+        if shown_rows:
+            cursor.execute(excerpts, [query] * len(CONFIGS) + [[pk for pk, _kind in shown_rows]])
+            marked = {pk: rest for pk, *rest in cursor.fetchall()}
+    hits = []
+    for pk, kind in shown_rows:
+        url, entry_language, title, excerpt = marked[pk]
+        hits.append(Hit(kind, highlighted(title), url, highlighted(excerpt), entry_language))
     return counts, hits
 
 

@@ -451,7 +451,7 @@ class FocalPointAdmin(TranslationAdmin):
     autocomplete_fields = ["member"]
     fieldsets = [
         (None, {"fields": ["member", "role", "name", "email", "phone", "languages"]}),
-        (_("Title"), {"fields": ["title"]}),
+        (_("Job title"), {"fields": ["title"]}),
         (_("Dates"), {"fields": ["start_date", "end_date"]}),
     ]
 

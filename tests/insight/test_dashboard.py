@@ -62,7 +62,7 @@ def test_the_dashboard_shows_the_partnership_in_figures(secretariat_client):
     assert "<caption>" in page  # the chart's figures, as a table
     assert "Couverture des traductions" in page or "Translation coverage" in page
     this_year = str(timezone.localdate().year)
-    assert f"<th scope=\"row\">{this_year}</th><td>46</td><td>14</td><td>73</td><td>133</td>" in page
+    assert f'<th scope="row">{this_year}</th><td>46</td><td>14</td><td>73</td><td>133</td>' in page
 
 
 def test_the_translation_queue_links_to_the_admin_forms(secretariat_client):
@@ -150,3 +150,39 @@ def test_page_views_are_counted_without_cookies_and_without_crawlers(client, set
         "language",
         "count",
     }
+
+
+def test_withdrawals_and_renewals_are_dated_and_counted_by_year(secretariat_client):
+    from insight.figures import members_on, movements_by_year
+    from members.services import members_renew_term
+
+    member = MemberFactory(date_joined=datetime.date(2004, 5, 1))
+    member.status = Member.Status.WITHDRAWN
+    member.full_clean()
+    member.save()
+    assert member.left_on == timezone.localdate()
+    members_renew_term(members=Member.objects.filter(pk=member.pk))
+    this_year = timezone.localdate().year
+    rows = {year: (joined, left, renewed) for year, joined, left, renewed in movements_by_year()}
+    assert rows[2004] == (1, 0, 0) and rows[this_year] == (0, 1, 1)
+    assert members_on(datetime.date(2005, 1, 1)).filter(pk=member.pk).exists()
+    assert not members_on(timezone.localdate()).filter(pk=member.pk).exists()
+    member.left_on = datetime.date(2003, 1, 1)
+    with pytest.raises(Exception, match="before it joined"):
+        member.full_clean()
+
+
+def test_page_views_gather_in_redis_and_reach_the_database_once(client):
+    from django.core.cache import cache
+
+    browser = "Mozilla/5.0 (Macintosh) Safari/605.1"
+    for _ in range(4):
+        client.get("/es/", HTTP_USER_AGENT=browser)
+    assert not PageView.objects.exists()  # still in Redis
+    assert cache.get("visits:" + timezone.localdate().isoformat() + "|es|/es/") == 4
+    assert visits.flush() == 4
+    assert visits.flush() == 0
+    assert PageView.objects.get().count == 4
+    client.get("/es/", HTTP_USER_AGENT=browser)
+    visits.flush()
+    assert PageView.objects.get().count == 5

@@ -96,6 +96,27 @@ def one_of_each(secretariat_user):
         ),
         Authenticator: Authenticator.objects.get(user=secretariat_user),
         **discussion_records(secretariat_user),
+        **insight_records(secretariat_user, member),
+    }
+
+
+def insight_records(secretariat_user, member):
+    from insight.models import Nudge, PageView, PartnerMessage
+
+    return {
+        Nudge: Nudge.objects.create(
+            member=member, email="fp@example.org", language="fr", sent_by=secretariat_user
+        ),
+        PartnerMessage: PartnerMessage.objects.create(
+            sender=secretariat_user,
+            from_member=member,
+            to_member=MemberFactory(),
+            subject="Hello",
+            body="Shall we?",
+        ),
+        PageView: PageView.objects.create(
+            day=datetime.date(2026, 11, 1), path="/en/", language="en", count=3
+        ),
     }
 
 
@@ -122,6 +143,7 @@ CREATED_ON_THE_SITE = {
     Invitation,
     MembershipApplication,
     *[apps.get_model("discussions", name) for name in ["Post", "ModerationQueue"]],
+    *[apps.get_model("insight", name) for name in ["Nudge", "PartnerMessage", "PageView"]],
 }
 
 
@@ -376,6 +398,8 @@ def change_form_data(member, **changes):
             "representations-INITIAL_FORMS": 0,
             "representations-MIN_NUM_FORMS": 0,
             "representations-MAX_NUM_FORMS": 1000,
+            "renewals-TOTAL_FORMS": 0,
+            "renewals-INITIAL_FORMS": 0,
         }
     )
     people = list(member.focal_points.order_by("pk"))
