@@ -10,8 +10,8 @@ STYLES = [
     ("#b34700", "6 3"),
     ("#2b5797", "2 3"),
 ]
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 150, 12, 28
+WIDTH, HEIGHT = 780, 260
+LEFT, RIGHT, TOP, BOTTOM = 44, 260, 12, 28
 
 
 def nice_top(value: int) -> int:
