@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run code test bench bench-newsletter bench-search install messages lint format system-deps clean
+.PHONY: run code test bench bench-newsletter bench-search bench-load backup restore install messages lint format system-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@touch $@
 
 install: $(STAMP)
+
+# axe-core, from the npm registry, for the browser tests' accessibility audit.
+node_modules/.installed: package.json package-lock.json | system-deps
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # Compile the French and Spanish catalogues (pure Python: no gettext needed).
 messages: install
@@ -36,7 +41,7 @@ code: install
 # as root on Debian; anywhere else, a clear line says what to install).
 # docker-compose validates docker-compose.yml; gettext's xgettext finds untranslated strings;
 # Chromium runs the browser tests (Playwright's own browser download does not work here).
-SYSTEM_TOOLS := docker-compose:docker-compose xgettext:gettext chromium:chromium
+SYSTEM_TOOLS := docker-compose:docker-compose xgettext:gettext chromium:chromium npm:npm
 system-deps:
 	@missing=""; for pair in $(SYSTEM_TOOLS); do \
 	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
@@ -53,7 +58,7 @@ system-deps:
 # The whole suite against a real PostgreSQL and Redis on localhost.
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mountainpartnership
 test: export REDIS_URL ?= redis://127.0.0.1:6379/0
-test: install messages system-deps
+test: install messages system-deps node_modules/.installed
 	@$(PY) -m tests.services
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -77,6 +82,24 @@ bench-search: install messages
 	@DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mountainpartnership_search_bench} \
 	  REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(PY) -m tests.services
 	$(PY) benchmarks/search.py
+
+# gunicorn with production settings under wrk: a mix of public pages against a bare view.
+bench-load: install messages
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } \
+	  || { echo "make bench-load needs wrk (apt-get install wrk)." >&2; exit 1; }
+	@DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mountainpartnership_load_bench} \
+	  REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(PY) -m tests.services
+	$(PY) benchmarks/load.py
+
+# A compressed pg_dump (custom format) of DATABASE_URL and the uploaded files, in one archive
+# under var/backups/; restore it with `make restore FILE=var/backups/backup-….tar` into a new,
+# empty database (createdb, then point DATABASE_URL at it).
+backup: install
+	$(PY) manage.py backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "Which backup? make restore FILE=var/backups/backup-….tar"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
 
 lint:
 	$(PY) -m ruff check .

@@ -35,6 +35,9 @@ def configure() -> None:
             "DEBUG": "false",
             "SECRET_KEY": "benchmark-only-" + "x" * 40,
             "ALLOWED_HOSTS": "testserver",
+            # The server's own work is measured, not the anonymous page cache.
+            "PAGE_CACHE_SECONDS": "0",
+            "SECURE_SSL_REDIRECT": "false",
             "STATIC_ROOT": tempfile.mkdtemp(prefix="bench-static-"),
         }
     )

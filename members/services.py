@@ -91,7 +91,11 @@ def members_mark_inactive(*, members: MemberQuerySet) -> int:
 
     Withdrawn members stay withdrawn. Safe to repeat: a second run changes nothing.
     """
-    return members.active().update(status=Member.Status.INACTIVE, updated=timezone.now())
+    from mountainpartnership.pagecache import pages_changed
+
+    changed = members.active().update(status=Member.Status.INACTIVE, updated=timezone.now())
+    pages_changed()
+    return changed
 
 
 @transaction.atomic
@@ -103,6 +107,9 @@ def members_renew_term(*, members: MemberQuerySet) -> int:
         member.term_ends = add_years(member.term_ends, settings.MEMBERSHIP_TERM_YEARS)
         member.updated = now
     Member.objects.bulk_update(renewed, ["term_ends", "updated"])
+    from mountainpartnership.pagecache import pages_changed
+
+    pages_changed()
     TermRenewal.objects.bulk_create(
         TermRenewal(member=member, renewed_on=now.date(), term_ends=member.term_ends)
         for member in renewed

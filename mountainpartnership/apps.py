@@ -9,5 +9,7 @@ class MountainPartnershipConfig(AppConfig):
 
     def ready(self):
         from .db import register_sqlite_functions
+        from .pagecache import connect_signals
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="sqlite-functions")
+        connect_signals()

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "anymail",
+    "csp",
+    "django_celery_beat",
     "django_countries",
     "django_filters",
     "mountainpartnership",
@@ -71,12 +73,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "mountainpartnership.middleware.PermissionsPolicyMiddleware",
     # Pages are small; gzipped they are a quarter of that, which counts on a mountain line.
     # CSRF tokens are masked per response, so compression does not expose them (BREACH).
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mountainpartnership.pagecache.AnonymousVaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Counts every page view, those served from the cache below included.
+    "insight.visits.PageViewMiddleware",
+    "mountainpartnership.pagecache.AnonymousPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -84,7 +92,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "members.middleware.SecretariatSecondFactorMiddleware",
-    "insight.visits.PageViewMiddleware",
 ]
 
 ROOT_URLCONF = "mountainpartnership.urls"
@@ -178,6 +185,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# No task runs longer than an hour (killed if it does); Redis hands a task that was not
+# acknowledged to another worker only after two, so a slow task is never run twice at once.
+CELERY_TASK_TIME_LIMIT = 3600
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 7200}
+# Exactly one beat runs, its schedule kept in the database (django-celery-beat): the entries
+# below are written there when it starts, and the secretariat's superusers can pause them.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic task, in one place.
 CELERY_BEAT_SCHEDULE = {
     "member-changes-digest": {
@@ -265,9 +279,54 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# `make bench-load` compares the pages with a view that returns a constant string.
+BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW", False)
+
+# Public pages for anonymous visitors are cached this long in Redis (mountainpartnership/
+# pagecache.py), and refreshed at once when a record they show changes; 0 turns it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+
+# HTTPS and headers. In production every request is HTTPS (redirected if not), with HSTS for
+# a year; cookies are Secure and HttpOnly. Behind a proxy that ends TLS, set
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https and the site's origin in
+# CSRF_TRUSTED_ORIGINS (https://portal.example.org).
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # forms carry the token; no script reads the cookie
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+if proxy_header := env.list("SECURE_PROXY_SSL_HEADER", default=[]):
+    if len(proxy_header) != 2:
+        raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER is a header and a value: NAME,https")
+    SECURE_PROXY_SSL_HEADER = tuple(proxy_header)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# /healthz answers the orchestrator on plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Powerful browser features the portal never uses, switched off for every page.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+
+# Content-Security-Policy (django-csp 4) on every response: our own files only, no inline
+# script or style, no plugins, no framing, forms posting only to the portal. Images may be
+# data: URIs (the favicon, the authenticator's QR code). No nonces, so cached pages stay valid.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 # A membership term runs four years and is renewable.
 MEMBERSHIP_TERM_YEARS = 4

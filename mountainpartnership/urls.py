@@ -1,17 +1,17 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import health, media, views
 
 admin.site.site_header = _("Mountain Partnership secretariat")
 admin.site.site_title = _("Mountain Partnership")
 admin.site.index_title = _("Records of the partnership")
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     # The admin signs in through the site's login: same rate limits, same second factor.
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
@@ -30,5 +30,9 @@ urlpatterns += i18n_patterns(
 if settings.ANYMAIL["WEBHOOK_SECRET"]:
     urlpatterns += [path("anymail/", include("anymail.urls"))]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.BENCH_BARE_VIEW:
+    # For `make bench-load` only: the cost of Django itself, to compare the pages against.
+    urlpatterns += [path("bench/bare", views.bare)]
+
+# Uploaded files, with safe headers (mountainpartnership/media.py), in development and production.
+urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve, name="media")]

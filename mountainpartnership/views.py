@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -41,3 +42,8 @@ def admin_login(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("admin:index")
     return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")
+
+
+def bare(request):
+    """A constant string: what a request costs with no page behind it (`make bench-load`)."""
+    return HttpResponse("The Mountain Partnership portal.", content_type="text/plain")

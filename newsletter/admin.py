@@ -224,7 +224,13 @@ class EditionAdmin(TranslationAdmin):
         rendered = render_edition(edition, language)
         if request.GET.get("format") == "text":
             return HttpResponse(rendered.text, content_type="text/plain; charset=utf-8")
-        return HttpResponse(rendered.html)
+        response = HttpResponse(rendered.html)
+        # The email as mail programs show it: its inline styles apply, in a sandbox where no
+        # script can run and the page has no access to the portal's origin.
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; sandbox"
+        )
+        return response
 
     def test_view(self, request, edition_id):
         edition = get_object_or_404(Edition, pk=edition_id)

@@ -22,6 +22,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connectio
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection, transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -304,7 +305,18 @@ def edition_send_due(*, edition_id: int) -> int:
         edition_id=edition_id, status__in=[Delivery.Status.PENDING, Delivery.Status.DEFERRED]
     )
     if not remaining.exists():
-        Edition.objects.filter(pk=edition_id, status=Edition.Status.SENDING).update(
+        finished = Edition.objects.filter(pk=edition_id, status=Edition.Status.SENDING).update(
             status=Edition.Status.SENT, finished_at=timezone.now()
         )
+        if finished:
+            # One worker marks it sent; the archive, the cached pages and search hear of it.
+            edition = Edition.objects.get(pk=edition_id)
+            post_save.send(
+                sender=Edition,
+                instance=edition,
+                created=False,
+                update_fields={"status", "finished_at"},
+                raw=False,
+                using=edition._state.db,
+            )
     return sent
