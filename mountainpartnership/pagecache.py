@@ -46,7 +46,7 @@ STORED_HEADERS = {
     "access-control-allow-origin",
     "x-frame-options",
 }
-SKIPPED = ("/admin/", "/static/", "/media/", "/healthz", "/anymail/")
+SKIPPED = ("/admin/", "/static/", "/media/", "/healthz", "/anymail/", "/bench/")
 
 
 def generation() -> int:
