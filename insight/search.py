@@ -209,20 +209,9 @@ def fill_vectors(entries) -> None:
         )
 
 
-def documents_for(obj) -> list[Document]:
-    name = kind_of(type(obj))
-    return KINDS[name][2](obj) if name else []
-
-
-@transaction.atomic
-def index(obj) -> None:
-    """Write the search entries of `obj` afresh (none if it is not public)."""
-    content_type = ContentType.objects.get_for_model(type(obj))
-    SearchEntry.objects.filter(content_type=content_type, object_id=obj.pk).delete()
-    name = kind_of(type(obj))
-    if name is None:
-        return
-    entries = [
+def entries_for(obj, name: str, content_type) -> list[SearchEntry]:
+    """The unsaved search entries of `obj`, one per Document its kind makes of it."""
+    return [
         SearchEntry(
             content_type=content_type,
             object_id=obj.pk,
@@ -233,8 +222,19 @@ def index(obj) -> None:
             url=document.url,
             members_only=document.members_only,
         )
-        for document in documents_for(obj)
+        for document in KINDS[name][2](obj)
     ]
+
+
+@transaction.atomic
+def index(obj) -> None:
+    """Write the search entries of `obj` afresh (none if it is not public)."""
+    content_type = ContentType.objects.get_for_model(type(obj))
+    SearchEntry.objects.filter(content_type=content_type, object_id=obj.pk).delete()
+    name = kind_of(type(obj))
+    if name is None:
+        return
+    entries = entries_for(obj, name, content_type)
     SearchEntry.objects.bulk_create(entries)
     if entries:
         fill_vectors(SearchEntry.objects.filter(content_type=content_type, object_id=obj.pk))
@@ -250,7 +250,7 @@ def rebuild(batch: int = 2000) -> int:
     """Index every record again (after a bulk import, or to build the index the first time)."""
     SearchEntry.objects.all().delete()
     written = 0
-    for name, (_label, _path, make) in KINDS.items():
+    for name in KINDS:
         model = model_of(name)
         content_type = ContentType.objects.get_for_model(model)
         queryset = model.objects.order_by("pk")
@@ -258,19 +258,7 @@ def rebuild(batch: int = 2000) -> int:
             queryset = queryset.select_related("topic__space")
         entries = []
         for obj in queryset.iterator(chunk_size=batch):
-            for document in make(obj):
-                entries.append(
-                    SearchEntry(
-                        content_type=content_type,
-                        object_id=obj.pk,
-                        kind=name,
-                        language=document.language,
-                        title=str(document.title)[:400],
-                        text=document.text,
-                        url=document.url,
-                        members_only=document.members_only,
-                    )
-                )
+            entries += entries_for(obj, name, content_type)
             if len(entries) >= batch:
                 SearchEntry.objects.bulk_create(entries)
                 written += len(entries)

@@ -8,11 +8,12 @@ no Redis (make run) each view is written at once.
 
 import re
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+
+from mountainpartnership.pagecache import redis_client
 
 from .models import PageView
 
@@ -47,15 +48,16 @@ def counted(request, response) -> bool:
 def record(path: str, language: str) -> None:
     day = timezone.localdate().isoformat()
     path = path[:300]
-    if settings.REDIS_URL:
+    client = redis_client()
+    if client is not None:
+        # One round trip: the count, its expiry, and the key in the set flush() empties.
         key = f"visits:{day}|{language}|{path}"
-        try:
-            cache.incr(key)
-        except ValueError:
-            if not cache.add(key, 1, timeout=7 * 24 * 3600):
-                cache.incr(key)
-        redis = cache._cache.get_client(write=True)
-        redis.sadd(cache.make_key(KEYS), key)
+        stored = cache.make_key(key)
+        pipeline = client.pipeline(transaction=False)
+        pipeline.incr(stored)
+        pipeline.expire(stored, 7 * 24 * 3600)
+        pipeline.sadd(cache.make_key(KEYS), key)
+        pipeline.execute()
     else:
         add(day, path, language, 1)
 
@@ -75,9 +77,9 @@ def add(day, path: str, language: str, count: int) -> None:
 
 def flush() -> int:
     """Move the counts gathered in the cache to the database; returns how many views."""
-    if not settings.REDIS_URL:
+    redis = redis_client()
+    if redis is None:
         return 0
-    redis = cache._cache.get_client(write=True)
     moved = 0
     while True:
         key = redis.spop(cache.make_key(KEYS))

@@ -11,13 +11,17 @@
   at most PAGE_CACHE_SECONDS old.
 """
 
+import functools
 import hashlib
+import pickle
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 
 GENERATION_KEY = "pages:generation"
 # Records public pages show: a change to any of them refreshes every cached page.
@@ -102,8 +106,38 @@ def eligible(request) -> bool:
 
 def key_for(request) -> str:
     address = f"{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"pages:{generation()}:{digest}"
+    return f"pages:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+@functools.cache
+def redis_client():
+    """One Redis client per process for the hot path (Django's cache builds a new client
+    object on every call, which costs more than the round trip); None without Redis."""
+    conf = settings.CACHES["default"]
+    if not conf["BACKEND"].endswith("RedisCache"):
+        return None
+    import redis
+
+    return redis.Redis.from_url(conf["LOCATION"])
+
+
+def lookup(key: str):
+    """(current generation, stored entry or None): one round trip to Redis."""
+    client = redis_client()
+    if client is None:
+        return generation(), cache.get(key)
+    current, raw = client.mget([cache.make_key(GENERATION_KEY), cache.make_key(key)])
+    return (int(current) if current is not None else generation()), (
+        pickle.loads(raw) if raw else None
+    )
+
+
+def store(key: str, entry) -> None:
+    client = redis_client()
+    if client is None:
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    else:
+        client.set(cache.make_key(key), pickle.dumps(entry), ex=settings.PAGE_CACHE_SECONDS)
 
 
 class AnonymousPageCacheMiddleware:
@@ -114,12 +148,17 @@ class AnonymousPageCacheMiddleware:
         if not eligible(request):
             return self.get_response(request)
         key = key_for(request)
-        stored = cache.get(key)
-        if stored is not None:
-            content, headers = stored
-            response = HttpResponse(content)
+        current, stored = lookup(key)
+        if stored is not None and stored[0] == current:
+            _generation, content, compressed, headers = stored
+            gzip = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
+            response = HttpResponse(compressed if gzip else content)
             for name, value in headers:
                 response[name] = value
+            if gzip:
+                # Compressed once, when stored; GZipMiddleware leaves it as it is.
+                response["Content-Encoding"] = "gzip"
+            patch_vary_headers(response, ("Accept-Encoding",))
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
@@ -127,7 +166,8 @@ class AnonymousPageCacheMiddleware:
             headers = [
                 (name, value) for name, value in response.items() if name.lower() in STORED_HEADERS
             ]
-            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+            content = response.content
+            store(key, (current, content, compress_string(content), headers))
             response["X-Page-Cache"] = "miss"
         return response
 

@@ -186,3 +186,14 @@ def test_uploaded_files_are_served_safely(client, settings, tmp_path):
     )
     for path in ["/media/../settings.py", "/media/%2e%2e/manage.py", "/media/nothing.pdf"]:
         assert client.get(path).status_code == 404
+
+
+def test_a_cached_page_is_sent_compressed_as_stored(client, demo):
+    import gzip
+
+    url = "/en/members/"
+    plain = client.get(url).content
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response["X-Page-Cache"] == "hit" and response["Content-Encoding"] == "gzip"
+    assert gzip.decompress(response.content) == plain
+    assert "Accept-Encoding" in response["Vary"] and "Cookie" not in response["Vary"]
