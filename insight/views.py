@@ -1,5 +1,6 @@
 import csv
 import functools
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -252,7 +253,7 @@ def site_search(request):
             "groups": groups,
             "total": sum(counts.values()),
             "page": page,
-            "base_query": f"q={request.GET.get('q', '')}&kind={kind}" if kind else "",
+            "base_query": urlencode({"q": query, "kind": kind}) if kind else "",
         }
     )
     return render(request, "insight/search.html", context)
