@@ -36,7 +36,7 @@ EXTRA_MEMBERS = int(os.environ.get("BENCH_MEMBERS", "10000"))
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
 
 from benchmarks.directory import configure, fill  # noqa: E402
-from benchmarks.scratch import recreate_database  # noqa: E402
+from benchmarks.scratch import production_environment, recreate_database  # noqa: E402
 
 WRK_SCRIPT = """
 local paths = {%s}
@@ -83,23 +83,19 @@ def mix_paths() -> list[str]:
 
 
 def server_env() -> dict:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "mountainpartnership.settings",
-        "DATABASE_URL": DATABASE_URL,
-        "REDIS_URL": REDIS_URL,
-        "DEBUG": "false",
-        "SECRET_KEY": "benchmark-only-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
+    return production_environment(
+        DATABASE_URL,
+        REDIS_URL,
+        ALLOWED_HOSTS="127.0.0.1",
         # Plain HTTP on the loopback: in production TLS ends at the proxy in front.
-        "SECURE_SSL_REDIRECT": "false",
-        "STATIC_ROOT": os.environ["STATIC_ROOT"],
-        "BENCH_BARE_VIEW": "true",
+        SECURE_SSL_REDIRECT="false",
+        STATIC_ROOT=os.environ["STATIC_ROOT"],
+        BENCH_BARE_VIEW="true",
         # As in production: anonymous pages from the Redis cache (directory.py turns it off).
-        "PAGE_CACHE_SECONDS": "600",
-        "CONN_MAX_AGE": "60",
-        "CACHE_KEY_PREFIX": f"bench-load-{os.getpid()}",
-    }
+        PAGE_CACHE_SECONDS="600",
+        CONN_MAX_AGE="60",
+        CACHE_KEY_PREFIX=f"bench-load-{os.getpid()}",
+    )
 
 
 def wrk(script: Path, path: str) -> dict:

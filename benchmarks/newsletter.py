@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.scratch import recreate_database  # noqa: E402
+from benchmarks.scratch import production_environment, recreate_database  # noqa: E402
 
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mountainpartnership_newsletter_bench"
@@ -65,19 +65,15 @@ def free_port():
 
 
 def environment(smtp_port):
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "mountainpartnership.settings",
-        "DATABASE_URL": DATABASE_URL,
-        "REDIS_URL": REDIS_URL,
-        "DEBUG": "false",
-        "SECRET_KEY": "benchmark-only-" + "x" * 40,
-        "ALLOWED_HOSTS": "testserver",
-        "STATIC_ROOT": tempfile.mkdtemp(prefix="bench-static-"),
-        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
-        "NEWSLETTER_RATE": "100000",
-        "NEWSLETTER_CLAIM_SECONDS": str(CLAIM_SECONDS),
-    }
+    return production_environment(
+        DATABASE_URL,
+        REDIS_URL,
+        ALLOWED_HOSTS="testserver",
+        STATIC_ROOT=tempfile.mkdtemp(prefix="bench-static-"),
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
+        NEWSLETTER_RATE="100000",
+        NEWSLETTER_CLAIM_SECONDS=str(CLAIM_SECONDS),
+    )
 
 
 def start_worker(env, name):

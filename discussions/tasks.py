@@ -38,12 +38,13 @@ def notify_post(post_id: int) -> int:
     for follow in follows:
         chosen.setdefault(follow.user_id, follow)
     readers = _readers(chosen)
+    allowed = permissions.readers_among(topic.space, [follow.user for follow in chosen.values()])
     notices = []
     for user_id, follow in chosen.items():
         reader = readers.get(user_id)
         if reader is not None and reader.frequency == Reader.Frequency.NEVER:
             continue
-        if not permissions.can_read(follow.user, topic.space):
+        if user_id not in allowed:
             continue
         digest = reader is not None and reader.frequency == Reader.Frequency.DAILY
         notices.append(Notice(user_id=user_id, post=post, follow=follow, digest=digest))
@@ -87,10 +88,15 @@ def send_digest(user_id: int) -> int:
             return 0
         user = User.objects.get(pk=user_id)
         reader = Reader.objects.filter(user=user).first()
+        readable = {}  # one check per space, not per post
+        for notice in notices:
+            space = notice.post.topic.space
+            if space.pk not in readable:
+                readable[space.pk] = permissions.can_read(user, space)
         shown = [
             notice
             for notice in notices
-            if notice.post.shown and permissions.can_read(user, notice.post.topic.space)
+            if notice.post.shown and readable[notice.post.topic.space_id]
         ]
         if shown and user.is_active and (reader is None or reader.frequency != "never"):
             language = reader.language if reader else "en"

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from discussions.models import Post, Space, Topic
+from tests.conftest import verified_user
 from tests.discussions.conftest import client_for, old_account
 from tests.factories import PostFactory, SpaceFactory, TopicFactory
 
@@ -192,3 +193,17 @@ def test_a_reader_sets_the_name_shown_with_posts_and_how_emails_come(client, cas
     assert client.get("/en/discussions/settings/").status_code == 200
     client.logout()
     assert client.get("/en/discussions/settings/").status_code == 302
+
+
+@pytest.mark.parametrize("read_access", ["everyone", "members"])
+def test_readers_among_agrees_with_can_read_for_the_whole_cast(cast, read_access):
+    from discussions.permissions import can_read, readers_among
+
+    space = SpaceFactory(read_access=read_access)
+    users = [user for user in cast.values() if user is not None]
+    users.append(verified_user(is_active=False))
+    expected = {user.pk for user in users if can_read(user, space) and user.is_active}
+    assert readers_among(space, users) == expected
+    assert (cast["representative"].pk in expected) and (
+        (cast["verified"].pk in expected) == (read_access == "everyone")
+    )
