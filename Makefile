@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# A number of this checkout's own, from its path: two checkouts on one machine test against
+# databases and Redis keys of their own (DATABASE_URL and REDIS_KEY_PREFIX override it).
+CHECKOUT := $(shell printf '%s' "$(CURDIR)" | cksum | cut -d' ' -f1)
 
 .PHONY: run code test bench bench-newsletter bench-search bench-load backup restore install messages lint format system-deps clean
 
@@ -55,9 +58,11 @@ system-deps:
 	  fi; \
 	fi
 
-# The whole suite against a real PostgreSQL and Redis on localhost.
-test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mountainpartnership
+# The whole suite against a real PostgreSQL and Redis on localhost. The test database is
+# test_mountainpartnership_<checkout>; every Redis key starts with mp<checkout>:.
+test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mountainpartnership_$(CHECKOUT)
 test: export REDIS_URL ?= redis://127.0.0.1:6379/0
+test: export REDIS_KEY_PREFIX ?= mp$(CHECKOUT)
 test: install messages system-deps node_modules/.installed
 	@$(PY) -m tests.services
 	$(PY) -m ruff check .

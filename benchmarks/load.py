@@ -94,7 +94,7 @@ def server_env() -> dict:
         # As in production: anonymous pages from the Redis cache (directory.py turns it off).
         PAGE_CACHE_SECONDS="600",
         CONN_MAX_AGE="60",
-        CACHE_KEY_PREFIX=f"bench-load-{os.getpid()}",
+        REDIS_KEY_PREFIX=f"bench-load-{os.getpid()}",
     )
 
 

@@ -188,7 +188,13 @@ CELERY_TIMEZONE = TIME_ZONE
 # No task runs longer than an hour (killed if it does); Redis hands a task that was not
 # acknowledged to another worker only after two, so a slow task is never run twice at once.
 CELERY_TASK_TIME_LIMIT = 3600
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 7200}
+# Every key the portal writes to Redis (queues, cache, rate limits, cached pages) starts with
+# REDIS_KEY_PREFIX, so two portals (two checkouts running their tests) can share one server.
+REDIS_KEY_PREFIX = env.str("REDIS_KEY_PREFIX", default="portal")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 7200,
+    "global_keyprefix": f"{REDIS_KEY_PREFIX}:",
+}
 # Exactly one beat runs, its schedule kept in the database (django-celery-beat): the entries
 # below are written there when it starts, and the secretariat's superusers can pause them.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -273,7 +279,7 @@ if REDIS_URL:
             "LOCATION": env.str(
                 "REDIS_CACHE_URL", default=urlunsplit(urlsplit(REDIS_URL)._replace(path="/1"))
             ),
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
+            "KEY_PREFIX": REDIS_KEY_PREFIX,
         }
     }
 else:

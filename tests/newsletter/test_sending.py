@@ -10,7 +10,6 @@ from collections import Counter
 import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -20,6 +19,7 @@ from newsletter import sending
 from newsletter.models import Delivery, Edition, Item, Subscriber
 from newsletter.services import deliveries_retry_failed, edition_mark_ready
 from newsletter.tasks import editions_due
+from tests.conftest import clear_cache
 from tests.factories import RegionFactory
 
 pytestmark = pytest.mark.django_db
@@ -233,7 +233,7 @@ def test_permanent_and_temporary_smtp_failures_are_told_apart(region, smtp_serve
 def test_the_send_rate_holds_across_workers_together(settings):
     settings.NEWSLETTER_RATE = 7
     # A fresh count: permits this process reserved before belong to the count cleared here.
-    cache.clear()
+    clear_cache()
     sending._permits.update(second=None, left=0)
     granted = []
     lock = threading.Lock()
@@ -279,7 +279,7 @@ def test_the_send_rate_holds_across_two_worker_processes():
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "mountainpartnership.settings",
         "NEWSLETTER_RATE": "5",
-        "CACHE_KEY_PREFIX": f"rate-test-{os.getpid()}-{time.time()}",
+        "REDIS_KEY_PREFIX": f"rate-test-{os.getpid()}-{time.time()}",
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
     }
     root = django_settings.BASE_DIR
