@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # databases and Redis keys of their own (DATABASE_URL and REDIS_KEY_PREFIX override it).
 CHECKOUT := $(shell printf '%s' "$(CURDIR)" | cksum | cut -d' ' -f1)
 
-.PHONY: run code test bench bench-newsletter bench-search bench-load backup restore install messages lint format system-deps clean
+.PHONY: run code test pytest bench bench-newsletter bench-search bench-load backup restore install messages lint format system-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,15 @@ test: install messages system-deps node_modules/.installed
 	$(PY) -m ruff format --check .
 	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+
+# Part of the suite, with the same database and Redis as `make test`:
+# make pytest ARGS="-x tests/activities".
+pytest: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mountainpartnership_$(CHECKOUT)
+pytest: export REDIS_URL ?= redis://127.0.0.1:6379/0
+pytest: export REDIS_KEY_PREFIX ?= mp$(CHECKOUT)
+pytest: install messages
+	@$(PY) -m tests.services
+	$(PY) -m pytest $(ARGS)
 
 # Server time of the directory with 10,000 members, on a scratch PostgreSQL database.
 bench: install messages

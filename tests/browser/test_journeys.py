@@ -4,7 +4,6 @@ import re
 import unicodedata
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -12,11 +11,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def without_accents(name):
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("loaddemo", verbosity=0)
 
 
 def test_a_french_reader_filters_opens_a_member_and_switches_to_spanish(
