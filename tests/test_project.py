@@ -110,3 +110,69 @@ def test_home_page_shows_the_partnership_in_figures_in_each_language(client):
     assert "4 miembros" in spanish
     assert client.get("/de/").status_code == 404
     assert reverse("home") == "/en/"
+
+
+def make_value(checkout: Path, expression: str) -> str:
+    """What the Makefile gives `expression` when run from `checkout`, without running a target."""
+    return subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "-s",
+            "-C",
+            str(checkout),
+            "-f",
+            str(ROOT / "Makefile"),
+            "--eval",
+            f"show-value: ; @echo {expression}",
+            "show-value",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    ).stdout.strip()
+
+
+def test_two_checkouts_test_against_their_own_database_and_redis_keys(tmp_path):
+    first, second = tmp_path / "one" / "main", tmp_path / "two" / "main"
+    first.mkdir(parents=True)
+    second.mkdir(parents=True)
+    names = [
+        (
+            make_value(checkout, "mountainpartnership_$(CHECKOUT)"),
+            make_value(checkout, "mp$(CHECKOUT)"),
+        )
+        for checkout in (first, second)
+    ]
+    assert names[0] != names[1]
+    assert all(database[len("mountainpartnership_") :].isdigit() for database, _prefix in names)
+    # The test target uses exactly those names.
+    makefile = (ROOT / "Makefile").read_text()
+    assert (
+        "test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mountainpartnership_$(CHECKOUT)"
+        in makefile
+    )
+    assert "test: export REDIS_KEY_PREFIX ?= mp$(CHECKOUT)" in makefile
+
+
+def test_the_broker_and_the_cache_use_the_checkouts_prefix(settings):
+    prefix = os.environ["REDIS_KEY_PREFIX"]
+    assert settings.CACHES["default"]["KEY_PREFIX"] == prefix
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] == f"{prefix}:"
+
+
+def test_the_suite_clears_only_its_own_cached_keys(settings):
+    from django.core.cache import cache
+
+    from mountainpartnership.pagecache import redis_client
+    from tests.conftest import clear_cache
+
+    client = redis_client()
+    others = "another-checkout:1:rate-limit"
+    client.set(others, "kept", ex=60)
+    cache.set("mine", "gone")
+    clear_cache()
+    assert cache.get("mine") is None
+    assert client.get(others) == b"kept"
+    client.delete(others)
