@@ -33,6 +33,7 @@ run: install messages
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddemo
+	$(PY) manage.py search_rebuild
 	@$(PY) manage.py localadmin
 	$(PY) manage.py runserver 127.0.0.1:8000
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from mountainpartnership.admin import AccentInsensitiveSearch
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
 
 from .models import (
@@ -59,7 +60,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(TranslationAdmin):
+class ActivityAdmin(AccentInsensitiveSearch, TranslationAdmin):
     list_display = ["title", "status", "status_since", "updated", "lead_count", "stale"]
     list_filter = ["status", "areas"]
     search_fields = ["title_en", "title_fr", "title_es", "members__name_en", "members__acronym"]
@@ -111,7 +112,7 @@ class ActivityAdmin(TranslationAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(TranslationAdmin):
+class EventAdmin(AccentInsensitiveSearch, TranslationAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["title", "kind", "starts_at", "timezone", "city", "country"]
     list_filter = ["kind", "areas"]
@@ -143,7 +144,7 @@ class EventAdmin(TranslationAdmin):
 
 
 @admin.register(FundingOpportunity)
-class FundingOpportunityAdmin(TranslationAdmin):
+class FundingOpportunityAdmin(AccentInsensitiveSearch, TranslationAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["title", "donor", "deadline", "for_governments", "for_igos", "for_major_groups"]
     list_filter = ["for_governments", "for_igos", "for_major_groups", "regions", "areas"]
@@ -174,7 +175,7 @@ class FundingOpportunityAdmin(TranslationAdmin):
 
 
 @admin.register(News)
-class NewsAdmin(TranslationAdmin):
+class NewsAdmin(AccentInsensitiveSearch, TranslationAdmin):
     list_display = ["title", "status", "published_at", "member", "author"]
     list_filter = ["status"]
     list_select_related = ["member", "author"]

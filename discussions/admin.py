@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from mountainpartnership.admin import AccentInsensitiveSearch
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
 
 from . import services
@@ -16,7 +17,7 @@ from .models import Consultation, Document, Flag, ModerationQueue, Post, Space, 
 
 
 @admin.register(Space)
-class SpaceAdmin(TranslationAdmin):
+class SpaceAdmin(AccentInsensitiveSearch, TranslationAdmin):
     list_display = ["title", "area", "read_access", "write_access", "position"]
     list_filter = ["read_access", "write_access"]
     search_fields = ["title_en", "title_fr", "title_es", "slug"]
@@ -31,7 +32,7 @@ class SpaceAdmin(TranslationAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(AccentInsensitiveSearch, admin.ModelAdmin):
     list_display = ["title", "space", "author", "post_count", "last_posted_at", "pinned", "locked"]
     list_filter = ["pinned", "locked", "space"]
     search_fields = ["title"]
@@ -89,7 +90,7 @@ class HideForm(forms.Form):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(AccentInsensitiveSearch, admin.ModelAdmin):
     """Posts are written on the site; here the secretariat hides them or shows them again."""
 
     form = ModerationForm
@@ -205,7 +206,7 @@ class ConsultationForm(forms.ModelForm):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(TranslationAdmin):
+class ConsultationAdmin(AccentInsensitiveSearch, TranslationAdmin):
     form = ConsultationForm
     list_display = ["question", "opens_at", "closes_at", "moderator", "synthesis_published_at"]
     search_fields = ["question_en", "question_fr", "question_es"]

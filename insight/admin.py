@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from mountainpartnership.admin import AccentInsensitiveSearch
+
 from .models import Nudge, PageView, PartnerMessage
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AccentInsensitiveSearch, admin.ModelAdmin):
     """Records the portal writes itself; the secretariat reads them."""
 
     def has_add_permission(self, request):

@@ -28,17 +28,24 @@ class PageView(models.Model):
 
 class SearchEntry(models.Model):
     """One record, in one language, as site search sees it. Kept up to date when the record
-    is saved or deleted (insight.search); `vector` is filled in by PostgreSQL with the
-    language's dictionary, accents ignored."""
+    is saved or deleted (insight.search). On PostgreSQL `vector` is filled in with the
+    language's dictionary, accents ignored; on SQLite the FTS5 table insight_searchentry_fts
+    indexes title, keywords and text, kept in step by triggers (migration 0004: a migration
+    that remakes this table on SQLite drops them and must create them again)."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     kind = models.CharField(max_length=12)
     language = models.CharField(max_length=5, choices=settings.LANGUAGES)
     title = models.CharField(max_length=400)
+    # Words that find the record without being worth showing in an excerpt (an acronym, a
+    # country, a city), apart from the text the excerpt is taken from.
+    keywords = models.TextField(blank=True)
     text = models.TextField(blank=True)
     url = models.CharField(max_length=300)
     members_only = models.BooleanField(default=False)
+    # A post's topic: a topic is one result however many of its posts match.
+    topic_id = models.PositiveBigIntegerField(null=True)
     vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
@@ -47,7 +54,8 @@ class SearchEntry(models.Model):
                 fields=["content_type", "object_id", "language"], name="search_entry_once"
             ),
         ]
-        # The GIN index on `vector` is made on PostgreSQL only, by a migration (0002).
+        # The GIN index on `vector` is made on PostgreSQL only, by a migration (0002), and
+        # the FTS5 table on SQLite only (0004).
 
     def __str__(self):
         return f"{self.kind}: {self.title}"

@@ -2,15 +2,25 @@
 editions and public discussions.
 
 Each record has an entry per language (a post: one, in its own language), written whenever
-the record is saved and removed when it is deleted or stops being public. On PostgreSQL the
-entry's `vector` is made with the language's dictionary (mp_english, mp_french, mp_spanish:
-the built-in ones with unaccent in front, migration 0002), weighted title A, text B, under a
-GIN index; a query is parsed with the reader's language's dictionary (websearch syntax),
-ranked, grouped by kind and highlighted with ts_headline. SQLite (make run) gets a plain
-substring match.
+the record is saved and removed when it is deleted or stops being public. An entry has a
+title, keywords (found, never shown: an acronym, a country) and the text its excerpt is taken
+from. One interface, two back ends chosen by the connection:
+
+- PostgreSQL: the entry's `vector` is made with the language's dictionary (mp_english,
+  mp_french, mp_spanish: the built-in ones with unaccent in front, migration 0002), weighted
+  title A, keywords and text B, under a GIN index; a query is parsed with each language's
+  dictionary (websearch syntax), ranked with ts_rank and highlighted with ts_headline.
+- SQLite (make run): an FTS5 table kept in step by triggers (migration 0004), accents
+  removed and words stemmed by Porter's English rules in every language; the query is
+  translated from the same websearch syntax, ranked with bm25 and highlighted with FTS5's
+  highlight() and snippet().
+
+Both then rank, count and number the matches per kind in SQL, a topic counting once however
+many of its posts match.
 """
 
 import dataclasses
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -40,6 +50,8 @@ class Document:
     text: str
     url: str
     members_only: bool = False
+    keywords: str = ""
+    topic_id: int | None = None
 
 
 # kind → (label, how to find the model, documents for one record or [] if not public)
@@ -75,8 +87,9 @@ def member_documents(member):
         lambda code: Document(
             code,
             member.name,
-            join(member.acronym, member.country.name, member.description),
+            member.description,
             member.get_absolute_url(),
+            keywords=join(member.acronym, member.country.name),
         ),
     )
 
@@ -96,8 +109,9 @@ def activity_documents(activity):
         lambda code: Document(
             code,
             activity.title,
-            join(activity.summary, activity.description, activity.other_partners),
+            join(activity.summary, activity.description),
             activity.get_absolute_url(),
+            keywords=activity.other_partners,
         ),
     )
 
@@ -109,8 +123,9 @@ def event_documents(event):
         lambda code: Document(
             code,
             event.title,
-            join(event.city, event.description),
+            event.description,
             event.get_absolute_url(),
+            keywords=event.city,
         ),
     )
 
@@ -122,8 +137,9 @@ def funding_documents(funding):
         lambda code: Document(
             code,
             funding.title,
-            join(funding.donor, funding.description),
+            funding.description,
             f"{reverse('activities:funding-list')}#{funding.slug}",
+            keywords=funding.donor,
         ),
     )
 
@@ -176,6 +192,7 @@ def post_documents(post):
             strip_tags(post.body_html),
             url,
             members_only=space.read_access == Space.Read.MEMBERS,
+            topic_id=topic.pk,
         )
     ]
 
@@ -202,6 +219,7 @@ def fill_vectors(entries) -> None:
             f"""
             UPDATE insight_searchentry SET vector =
                 setweight(to_tsvector((CASE language {cases} END)::regconfig, title), 'A')
+                || setweight(to_tsvector((CASE language {cases} END)::regconfig, keywords), 'B')
                 || setweight(to_tsvector((CASE language {cases} END)::regconfig, text), 'B')
             WHERE id IN ({sql})
             """,
@@ -218,9 +236,11 @@ def entries_for(obj, name: str, content_type) -> list[SearchEntry]:
             kind=name,
             language=document.language,
             title=str(document.title)[:400],
-            text=document.text,
+            keywords=document.keywords or "",
+            text=document.text or "",
             url=document.url,
             members_only=document.members_only,
+            topic_id=document.topic_id,
         )
         for document in KINDS[name][2](obj)
     ]
@@ -348,22 +368,130 @@ def _visible_filter(language: str, members: bool) -> tuple[str, list]:
     return clause, [language]
 
 
+# A query in websearch syntax, as PostgreSQL's websearch_to_tsquery reads it: words (all of
+# them), "a phrase", `or` between two alternatives, -word to leave out.
+QUERY_PARTS = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+# Words as FTS5's unicode61 tokenizer sees them: letters and digits, nothing else.
+WORD = re.compile(r"[^\W_]+")
+
+
+def fts5_query(query: str) -> str | None:
+    """`query` as an FTS5 query with the same meaning, every word quoted so that nothing
+    typed is read as FTS5's own syntax (NEAR, column filters, prefixes); None when it has no
+    word to look for."""
+    alternatives: list[list[str]] = []  # all of these, each one of its phrases
+    leave_out: list[str] = []
+    either = False
+    for sign, quoted, bare in QUERY_PARTS.findall(query):
+        if bare.lower() == "or":
+            either = bool(alternatives)
+            continue
+        if bare.startswith("-"):
+            sign, bare = "-", bare[1:]
+        words = WORD.findall(quoted or bare)
+        if not words:
+            continue
+        phrase = '"' + " ".join(words) + '"'
+        if sign:
+            leave_out.append(phrase)
+        elif either:
+            alternatives[-1].append(phrase)
+        else:
+            alternatives.append([phrase])
+        either = False
+    if not alternatives:
+        return None
+    wanted = " AND ".join("(" + " OR ".join(phrases) + ")" for phrases in alternatives)
+    return f"({wanted})" + "".join(f" NOT {phrase}" for phrase in leave_out)
+
+
+class PostgreSQL:
+    """Each entry matched with the query parsed by its own language's dictionary."""
+
+    def __init__(self, query: str):
+        self.queries = ", ".join(
+            f"websearch_to_tsquery('{config}', %s) AS {code}" for code, config in CONFIGS.items()
+        )
+        self.params = [query] * len(CONFIGS)
+        # PostgreSQL judges the words itself: stop words or punctuation alone match nothing.
+        self.has_words = True
+        self.per_language = " ".join(f"WHEN '{code}' THEN q.{code}" for code in CONFIGS)
+        self.configs = " ".join(
+            f"WHEN '{code}' THEN '{config}'" for code, config in CONFIGS.items()
+        )
+
+    def found(self, visible: str) -> tuple[str, str, list]:
+        matches = " OR ".join(
+            f"(e.language = '{code}' AND e.vector @@ q.{code})" for code in CONFIGS
+        )
+        sql = f"""
+            SELECT e.id, e.kind, COALESCE(e.topic_id, e.object_id) AS hit,
+                   ts_rank(e.vector, CASE e.language {self.per_language} END) AS rank
+            FROM insight_searchentry e, q
+            WHERE {visible} AND ({matches})
+        """
+        return f"WITH q AS (SELECT {self.queries}),", sql, self.params
+
+    def excerpts(self, ids: str) -> tuple[str, list]:
+        query = f"CASE e.language {self.per_language} END"
+        config = f"(CASE e.language {self.configs} END)::regconfig"
+        sql = f"""
+            WITH q AS (SELECT {self.queries})
+            SELECT e.id, e.url, e.language,
+                ts_headline({config}, e.title, {query},
+                    'StartSel={START}, StopSel={STOP}, HighlightAll=true'),
+                ts_headline({config}, e.text, {query},
+                    'StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2')
+            FROM insight_searchentry e, q WHERE e.id IN ({ids})
+        """
+        return sql, self.params
+
+
+class SQLite:
+    """FTS5: one index for every language, accents removed, Porter's English stemming."""
+
+    # bm25's weight of each column (title, keywords, text), as ts_rank's A and B (1.0, 0.4).
+    WEIGHTS = "2.5, 1.0, 1.0"
+
+    def __init__(self, query: str):
+        match = fts5_query(query)
+        self.has_words = match is not None
+        self.params = [match]
+
+    def found(self, visible: str) -> tuple[str, str, list]:
+        sql = f"""
+            SELECT e.id, e.kind, COALESCE(e.topic_id, e.object_id) AS hit,
+                   -bm25(insight_searchentry_fts, {self.WEIGHTS}) AS rank
+            FROM insight_searchentry_fts
+            JOIN insight_searchentry e ON e.id = insight_searchentry_fts.rowid
+            WHERE insight_searchentry_fts MATCH %s AND {visible}
+        """
+        return "WITH", sql, self.params
+
+    def excerpts(self, ids: str) -> tuple[str, list]:
+        sql = f"""
+            SELECT e.id, e.url, e.language,
+                highlight(insight_searchentry_fts, 0, '{START}', '{STOP}'),
+                snippet(insight_searchentry_fts, 2, '{START}', '{STOP}', '…', 30)
+            FROM insight_searchentry_fts
+            JOIN insight_searchentry e ON e.id = insight_searchentry_fts.rowid
+            WHERE insight_searchentry_fts MATCH %s AND e.id IN ({ids})
+        """
+        return sql, self.params
+
+
 def search(
     query: str, language: str, members: bool, kind_name: str | None, offset: int, limit: int
 ):
     """(counts by kind, hits) for `query` as a reader in `language` sees it. Without
     `kind_name`, the best `limit` of each kind; with it, `limit` of that kind from `offset`.
-    Two queries: the matches are ranked once, counted and numbered per kind with window
-    functions; then only the rows shown are read again for their excerpts."""
-    if connection.vendor != "postgresql":
-        return _search_simple(query, language, members, kind_name, offset, limit)
+    A topic is one hit, shown by its best-matching post. Two queries: the matches are ranked
+    once, counted and numbered per kind with window functions; then only the rows shown are
+    read again for their excerpts."""
+    backend = SQLite(query) if connection.vendor == "sqlite" else PostgreSQL(query)
+    if not backend.has_words:
+        return {}, []
     visible, params = _visible_filter(language, members)
-    matches = " OR ".join(f"(e.language = '{code}' AND e.vector @@ q.{code})" for code in CONFIGS)
-    queries = ", ".join(
-        f"websearch_to_tsquery('{config}', %s) AS {code}" for code, config in CONFIGS.items()
-    )
-    per_language = " ".join(f"WHEN '{code}' THEN q.{code}" for code in CONFIGS)
-    configs = " ".join(f"WHEN '{code}' THEN '{config}'" for code, config in CONFIGS.items())
     if kind_name:
         # The page of one kind, and one row of every other kind for its count.
         shown = "(r.kind = %s AND r.place > %s AND r.place <= %s) OR r.place = 1"
@@ -371,38 +499,27 @@ def search(
     else:
         shown = "r.place <= %s"
         shown_params = [limit]
+    start, found, found_params = backend.found(visible)
     ranking = f"""
-        WITH q AS (SELECT {queries}),
-        found AS (
-            SELECT e.id, e.kind,
-                   ts_rank(e.vector, CASE e.language {per_language} END) AS rank
-            FROM insight_searchentry e, q
-            WHERE {visible} AND ({matches})
+        {start}
+        found AS ({found}),
+        best AS (
+            SELECT id, kind, rank,
+                   row_number() OVER (PARTITION BY kind, hit ORDER BY rank DESC, id) AS nth
+            FROM found
         ),
         ranked AS (
             SELECT id, kind, rank,
                    row_number() OVER (PARTITION BY kind ORDER BY rank DESC, id) AS place,
                    count(*) OVER (PARTITION BY kind) AS total
-            FROM found
+            FROM best WHERE nth = 1
         )
         SELECT r.id, r.kind, r.total, r.place FROM ranked r
         WHERE {shown}
         ORDER BY r.rank DESC, r.id
     """
-    # Only the rows shown are read again, by primary key, for their marked excerpts.
-    excerpts = f"""
-        WITH q AS (SELECT {queries})
-        SELECT e.id, e.url, e.language,
-            ts_headline((CASE e.language {configs} END)::regconfig, e.title,
-                CASE e.language {per_language} END,
-                'StartSel={START}, StopSel={STOP}, HighlightAll=true'),
-            ts_headline((CASE e.language {configs} END)::regconfig, e.text,
-                CASE e.language {per_language} END,
-                'StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2')
-        FROM insight_searchentry e, q WHERE e.id = ANY(%s)
-    """
     with connection.cursor() as cursor:
-        cursor.execute(ranking, [query] * len(CONFIGS) + params + shown_params)
+        cursor.execute(ranking, found_params + params + shown_params)
         ranked = cursor.fetchall()
         counts = {kind: total for _pk, kind, total, _place in ranked}
         shown_rows = [
@@ -412,34 +529,12 @@ def search(
         ]
         marked = {}
         if shown_rows:
-            cursor.execute(excerpts, [query] * len(CONFIGS) + [[pk for pk, _kind in shown_rows]])
+            # Only the rows shown are read again, by primary key, for their marked excerpts.
+            excerpts, excerpt_params = backend.excerpts(", ".join(["%s"] * len(shown_rows)))
+            cursor.execute(excerpts, excerpt_params + [pk for pk, _kind in shown_rows])
             marked = {pk: rest for pk, *rest in cursor.fetchall()}
     hits = []
     for pk, kind in shown_rows:
         url, entry_language, title, excerpt = marked[pk]
         hits.append(Hit(kind, highlighted(title), url, highlighted(excerpt), entry_language))
-    return counts, hits
-
-
-def _search_simple(query, language, members, kind_name, offset, limit):
-    from django.db.models import Q
-
-    entries = SearchEntry.objects.filter(Q(language=language) | Q(kind="post"))
-    if not members:
-        entries = entries.filter(members_only=False)
-    for word in query.split():
-        entries = entries.filter(Q(title__icontains=word) | Q(text__icontains=word))
-    counts = {}
-    for entry_kind in entries.values_list("kind", flat=True):
-        counts[entry_kind] = counts.get(entry_kind, 0) + 1
-    if kind_name:
-        selected = list(entries.filter(kind=kind_name).order_by("pk")[offset : offset + limit])
-    else:
-        selected = []
-        for name in KINDS:
-            selected += list(entries.filter(kind=name).order_by("pk")[:limit])
-    hits = [
-        Hit(entry.kind, escape(entry.title), entry.url, escape(entry.text[:240]), entry.language)
-        for entry in selected
-    ]
     return counts, hits

@@ -1,6 +1,7 @@
 import csv
 import datetime
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,8 @@ from django.utils.translation import ngettext
 from django_countries import countries
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from mountainpartnership.admin import AccentInsensitiveSearch
+from mountainpartnership.db import search_term
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
 
 from .forms import AreasField, FocalPointReplaceForm, UserChangeForm, UserCreationForm
@@ -49,7 +52,7 @@ from .tasks import spoken_language
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AccentInsensitiveSearch, DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     ordering = ["email"]
@@ -87,7 +90,7 @@ class RegionAdmin(TranslationAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(TranslationAdmin):
+class AreaAdmin(AccentInsensitiveSearch, TranslationAdmin):
     list_display = ["name", "kind", "slug", "member_count", "leader_count"]
     list_filter = ["kind"]
     search_fields = ["name_en", "name_fr", "name_es"]
@@ -231,8 +234,18 @@ class TermRenewalInline(admin.TabularInline):
         return False
 
 
+def country_codes_named(term: str) -> set[str]:
+    """Codes of the countries whose name in English, French or Spanish contains `term`
+    (lower-case, without accents)."""
+    codes = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            codes |= {code for code, name in countries if term in search_term(name)}
+    return codes
+
+
 @admin.register(Member)
-class MemberAdmin(TranslationAdmin):
+class MemberAdmin(AccentInsensitiveSearch, TranslationAdmin):
     list_display = [
         "name",
         "acronym",
@@ -306,19 +319,10 @@ class MemberAdmin(TranslationAdmin):
             return field
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        # Countries are stored as codes: match the term against their names in the
-        # language of the admin and in English.
-        codes = {code for code, name in countries if term.casefold() in name.casefold()}
-        with translation.override("en"):
-            codes |= {code for code, name in countries if term.casefold() in name.casefold()}
-        matches = Q(acronym__icontains=term) | Q(country__in=codes)
-        for field in ["name_en", "name_fr", "name_es"]:
-            matches |= Q(**{f"{field}__icontains": term})
-        return queryset.filter(matches), False
+    def search_also(self, request, term):
+        # Countries are stored as codes: match the term against their names in every
+        # language of the site, as the member's own names are.
+        return Q(country__in=country_codes_named(term))
 
     @admin.display(description=_("type"), ordering="type")
     def type_and_sector(self, member):
@@ -438,7 +442,7 @@ class MemberAdmin(TranslationAdmin):
 
 
 @admin.register(FocalPoint)
-class FocalPointAdmin(TranslationAdmin):
+class FocalPointAdmin(AccentInsensitiveSearch, TranslationAdmin):
     list_display = ["name", "member", "role", "email", "start_date", "end_date"]
     list_filter = [
         "role",
@@ -457,7 +461,7 @@ class FocalPointAdmin(TranslationAdmin):
 
 
 @admin.register(MemberChange)
-class MemberChangeAdmin(admin.ModelAdmin):
+class MemberChangeAdmin(AccentInsensitiveSearch, admin.ModelAdmin):
     """Every change members made on the site, with the values before and after."""
 
     list_display = ["member", "user", "created", "changed_fields", "digested_at"]
@@ -546,7 +550,7 @@ class FocalPointProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(AccentInsensitiveSearch, admin.ModelAdmin):
     list_display = ["email", "member", "role", "language", "created", "expires_at", "accepted_at"]
     list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter)]
     list_select_related = ["member"]
@@ -569,7 +573,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(MembershipApplication)
-class MembershipApplicationAdmin(admin.ModelAdmin):
+class MembershipApplicationAdmin(AccentInsensitiveSearch, admin.ModelAdmin):
     """The queue of applications: check, choose the region, then approve or reject."""
 
     list_display = [

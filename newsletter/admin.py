@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from mountainpartnership.admin import AccentInsensitiveSearch
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
 
 from .forms import ImportForm, TestSendForm
@@ -25,7 +26,7 @@ from .tasks import editions_due
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(AccentInsensitiveSearch, admin.ModelAdmin):
     list_display = [
         "email",
         "status",
@@ -97,7 +98,7 @@ class ItemInline(TranslationTabularInline):
 
 
 @admin.register(Item)
-class ItemAdmin(TranslationAdmin):
+class ItemAdmin(AccentInsensitiveSearch, TranslationAdmin):
     list_display = ["title", "member", "target_month", "status", "edition", "position"]
     list_filter = ["status", "target_month", "edition"]
     list_select_related = ["member", "edition"]

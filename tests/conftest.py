@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import (
@@ -18,16 +20,31 @@ from tests.factories import UserFactory
 PASSWORD = "a long enough password"
 
 
+# Tests marked `sqlite_too` also run on SQLite, the database of `make run`:
+# tests/test_sqlite.py runs them again there, as `pytest -m sqlite_too` with an SQLite
+# DATABASE_URL, so that the two back ends of one feature are held to the same tests.
+SQLITE_TOO = "sqlite_too"
+
+
+def sqlite_run(config) -> bool:
+    return config.getoption("markexpr", "") == SQLITE_TOO and os.environ.get(
+        "DATABASE_URL", ""
+    ).startswith("sqlite:")
+
+
 def pytest_configure(config):
-    found = services.problems()
+    found = services.problems(postgres=not sqlite_run(config))
     if found:
         pytest.exit("\n".join(found), returncode=3)
 
 
 @pytest.fixture(autouse=True)
-def _on_postgresql(settings):
+def _on_postgresql(request, settings):
     # The suite is about the real thing: refuse to pass quietly on another database.
-    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql", (
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine == "django.db.backends.sqlite3" and request.node.get_closest_marker(SQLITE_TOO):
+        return
+    assert engine == "django.db.backends.postgresql", (
         "The tests run on PostgreSQL: use `make test`, or set DATABASE_URL."
     )
 
