@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
@@ -5,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from mountainpartnership import zones
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
 
 from .models import (
@@ -110,10 +112,15 @@ class ActivityAdmin(TranslationAdmin):
             )
 
 
+class EventForm(zones.ZonedTimesMixin, forms.ModelForm):
+    zoned_times = ("starts_at", "ends_at")
+
+
 @admin.register(Event)
 class EventAdmin(TranslationAdmin):
+    form = EventForm
     formfield_overrides = HTTPS_URLS
-    list_display = ["title", "kind", "starts_at", "timezone", "city", "country"]
+    list_display = ["title", "kind", "starts", "city", "country"]
     list_filter = ["kind", "areas"]
     search_fields = ["title_en", "title_fr", "title_es", "city"]
     date_hierarchy = "starts_at"
@@ -140,6 +147,10 @@ class EventAdmin(TranslationAdmin):
         *language_fieldsets("title", "description", description=TRANSLATION_NOTE),
         (_("Related"), {"fields": ["organisers", "areas", "activities"]}),
     ]
+
+    @admin.display(description=_("starts"), ordering="starts_at")
+    def starts(self, event):
+        return zones.display(event.starts_at, event.timezone)
 
 
 @admin.register(FundingOpportunity)
