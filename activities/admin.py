@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
@@ -5,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from mountainpartnership import zones
 from mountainpartnership.admin import AccentInsensitiveSearch
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
 
@@ -111,10 +113,15 @@ class ActivityAdmin(AccentInsensitiveSearch, TranslationAdmin):
             )
 
 
+class EventForm(zones.ZonedTimesMixin, forms.ModelForm):
+    zoned_times = ("starts_at", "ends_at")
+
+
 @admin.register(Event)
 class EventAdmin(AccentInsensitiveSearch, TranslationAdmin):
+    form = EventForm
     formfield_overrides = HTTPS_URLS
-    list_display = ["title", "kind", "starts_at", "timezone", "city", "country"]
+    list_display = ["title", "kind", "starts", "city", "country"]
     list_filter = ["kind", "areas"]
     search_fields = ["title_en", "title_fr", "title_es", "city"]
     date_hierarchy = "starts_at"
@@ -141,6 +148,10 @@ class EventAdmin(AccentInsensitiveSearch, TranslationAdmin):
         *language_fieldsets("title", "description", description=TRANSLATION_NOTE),
         (_("Related"), {"fields": ["organisers", "areas", "activities"]}),
     ]
+
+    @admin.display(description=_("starts"), ordering="starts_at")
+    def starts(self, event):
+        return zones.display(event.starts_at, event.timezone)
 
 
 @admin.register(FundingOpportunity)

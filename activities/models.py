@@ -1,5 +1,4 @@
 import datetime
-import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from members.models import Area, Member, Region
+from mountainpartnership import zones
 from mountainpartnership.db import natural_order, translated
 
 # An activity not updated for this long is marked as stale on its page.
@@ -231,11 +231,6 @@ class EventQuerySet(models.QuerySet):
         return self.filter(ends_at__lt=timezone.now()).order_by("-starts_at")
 
 
-TIMEZONE_CHOICES = [
-    (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
-]
-
-
 class Event(models.Model):
     """A face-to-face meeting, a webinar or an e-consultation period: the mountain calendar (§15)."""
 
@@ -256,7 +251,7 @@ class Event(models.Model):
     timezone = models.CharField(
         _("time zone"),
         max_length=64,
-        choices=TIMEZONE_CHOICES,
+        choices=zones.CHOICES,
         default="UTC",
         help_text=_("Where the event takes place; times are shown in this zone."),
     )
@@ -294,15 +289,11 @@ class Event(models.Model):
     def get_absolute_url(self):
         return reverse("activities:event-detail", kwargs={"slug": self.slug})
 
-    @property
-    def zone(self):
-        return zoneinfo.ZoneInfo(self.timezone)
-
     def local_start(self):
-        return self.starts_at.astimezone(self.zone)
+        return zones.local(self.starts_at, self.timezone)
 
     def local_end(self):
-        return self.ends_at.astimezone(self.zone)
+        return zones.local(self.ends_at, self.timezone)
 
 
 class FundingOpportunityQuerySet(models.QuerySet):

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from mountainpartnership import zones
 from mountainpartnership.admin import AccentInsensitiveSearch
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
 
@@ -196,7 +197,9 @@ class DocumentInline(TranslationTabularInline):
     fields = ["title", "file", "position"]
 
 
-class ConsultationForm(forms.ModelForm):
+class ConsultationForm(zones.ZonedTimesMixin, forms.ModelForm):
+    zoned_times = ("opens_at", "closes_at")
+
     def clean(self):
         cleaned = super().clean()
         opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
@@ -208,7 +211,7 @@ class ConsultationForm(forms.ModelForm):
 @admin.register(Consultation)
 class ConsultationAdmin(AccentInsensitiveSearch, TranslationAdmin):
     form = ConsultationForm
-    list_display = ["question", "opens_at", "closes_at", "moderator", "synthesis_published_at"]
+    list_display = ["question", "opens", "closes", "moderator", "synthesis_published_at"]
     search_fields = ["question_en", "question_fr", "question_es"]
     prepopulated_fields = {"slug": ["question_en"]}
     raw_id_fields = ["moderator"]
@@ -237,6 +240,14 @@ class ConsultationAdmin(AccentInsensitiveSearch, TranslationAdmin):
         ),
     ]
     actions = ["publish_synthesis"]
+
+    @admin.display(description=_("opens"), ordering="opens_at")
+    def opens(self, consultation):
+        return zones.display(consultation.opens_at, consultation.timezone)
+
+    @admin.display(description=_("closes"), ordering="closes_at")
+    def closes(self, consultation):
+        return zones.display(consultation.closes_at, consultation.timezone)
 
     @admin.display(description=_("contributions"))
     def exports(self, consultation):

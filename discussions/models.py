@@ -1,7 +1,6 @@
 """Discussion spaces, their topics and posts, moderation, following, and e-consultations."""
 
 import datetime
-import zoneinfo
 
 from django.conf import settings
 from django.db import models
@@ -10,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import TIMEZONE_CHOICES
+from mountainpartnership import zones
 
 from .markup import render_markup
 from .validators import validate_document
@@ -390,7 +389,7 @@ class Consultation(models.Model):
     timezone = models.CharField(
         _("time zone"),
         max_length=64,
-        choices=TIMEZONE_CHOICES,
+        choices=zones.CHOICES,
         default="Europe/Rome",
         help_text=_("Opening and closing times are shown in this time zone."),
     )
@@ -418,15 +417,11 @@ class Consultation(models.Model):
     def get_absolute_url(self):
         return reverse("discussions:consultation-detail", kwargs={"slug": self.slug})
 
-    @property
-    def zone(self):
-        return zoneinfo.ZoneInfo(self.timezone)
-
     def local_opens(self):
-        return self.opens_at.astimezone(self.zone)
+        return zones.local(self.opens_at, self.timezone)
 
     def local_closes(self):
-        return self.closes_at.astimezone(self.zone)
+        return zones.local(self.closes_at, self.timezone)
 
     def state(self, now=None):
         now = now or timezone.now()

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from members.permissions import has_verified_email, is_secretariat
+from mountainpartnership import zones
 
 
 def is_representative(user) -> bool:
@@ -65,7 +66,7 @@ def posting_refusal(user, space, topic=None, now=None) -> str | None:
     if consultation is not None and not consultation.is_open(now):
         opens = date_format(consultation.local_opens(), "DATETIME_FORMAT")
         closes = date_format(consultation.local_closes(), "DATETIME_FORMAT")
-        zone = consultation.timezone.replace("_", " ")
+        zone = zones.label(consultation.timezone)
         if now < consultation.opens_at:
             return _(
                 "This consultation opens on %(opens)s and closes on %(closes)s (%(zone)s). "

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from members.models import User
 from members.permissions import is_secretariat
+from mountainpartnership import zones
 from mountainpartnership.listing import paginate
 
 from . import permissions, services
@@ -396,13 +397,18 @@ def consultation_export(request, slug, format):
         .select_related("author", "member", "topic")
         .order_by("created_at", "pk")
     )
+
+    def consultation_time(moment):
+        return zones.local(moment, consultation.timezone).isoformat()
+
     rows = [
         {
             "post": post.pk,
             "topic": post.topic.title,
             "author": post.author.get_full_name() if post.author else "",
             "organisation": post.member.name if post.member else "",
-            "date": post.created_at.isoformat(),
+            # In the consultation's zone, as its opening and closing are, with the offset.
+            "date": consultation_time(post.created_at),
             "language": post.language,
             "source": post.source,
             "text": post.body,
@@ -413,7 +419,13 @@ def consultation_export(request, slug, format):
     if format == "json":
         response = HttpResponse(
             json.dumps(
-                {"consultation": consultation.question, "contributions": rows},
+                {
+                    "consultation": consultation.question,
+                    "opens_at": consultation_time(consultation.opens_at),
+                    "closes_at": consultation_time(consultation.closes_at),
+                    "timezone": consultation.timezone,
+                    "contributions": rows,
+                },
                 ensure_ascii=False,
                 indent=1,
             ),

@@ -3,7 +3,6 @@ demonstration. The JSON files beside this module hold them; FORMAT.md describes 
 
 import datetime
 import json
-import zoneinfo
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +22,7 @@ from activities.models import (
     StatusChange,
 )
 from members.models import Area, Member, Region
+from mountainpartnership import zones
 
 DEMO_DIR = Path(__file__).resolve().parent
 
@@ -144,12 +144,14 @@ def demo_load() -> Counter:
     for item in read("events.json"):
         if item["slug"] in existing:
             continue
-        zone = zoneinfo.ZoneInfo(item["timezone"])
         event = Event(
             slug=item["slug"],
             kind=item["kind"],
-            starts_at=datetime.datetime.fromisoformat(item["starts"]).replace(tzinfo=zone),
-            ends_at=datetime.datetime.fromisoformat(item["ends"]).replace(tzinfo=zone),
+            # Wall-clock times in the event's zone (FORMAT.md).
+            starts_at=zones.to_utc(
+                datetime.datetime.fromisoformat(item["starts"]), item["timezone"]
+            ),
+            ends_at=zones.to_utc(datetime.datetime.fromisoformat(item["ends"]), item["timezone"]),
             timezone=item["timezone"],
             city=item["city"],
             country=item["country"],

@@ -15,6 +15,7 @@ from django.db.models import F
 from discussions.models import Consultation, Post, Reader, Space, Topic
 from discussions.services import consultation_save
 from members.models import Member, Representation, User
+from mountainpartnership import zones
 
 DEMO_FILE = Path(__file__).resolve().parent / "discussions.json"
 
@@ -104,16 +105,19 @@ def demo_load() -> Counter:
     for item in data["consultations"]:
         if Consultation.objects.filter(slug=item["slug"]).exists():
             continue
+        # Opening and closing are wall-clock times in the consultation's zone.
+        opens = zones.to_utc(moment(item["opens"]), item["timezone"])
+        closes = zones.to_utc(moment(item["closes"]), item["timezone"])
         consultation = consultation_save(
             Consultation(
                 slug=item["slug"],
                 moderator=people[item["moderator"]],
-                opens_at=moment(item["opens"]),
-                closes_at=moment(item["closes"]),
+                opens_at=opens,
+                closes_at=closes,
                 timezone=item["timezone"],
                 synthesis_published_at=moment(item["synthesis_published"]),
                 # Their emails went out in 2006.
-                closing_sent_at=moment(item["closes"]),
+                closing_sent_at=closes,
                 synthesis_sent_at=moment(item["synthesis_published"]),
                 **translated("question", item["question"]),
                 **translated("background", item["background"]),
