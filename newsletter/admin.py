@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
 
@@ -88,12 +89,32 @@ class SubscriberAdmin(admin.ModelAdmin):
         )
 
 
-class ItemInline(TranslationTabularInline):
+class EditionItemFormSet(BaseInlineFormSet):
+    """Items written in an edition's inline are for that edition's month, and approved unless
+    the secretariat says otherwise: it is the secretariat writing them."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is None or index >= self.initial_form_count():
+            kwargs["initial"] = {"status": Item.Status.APPROVED}
+        return kwargs
+
+    def save_new(self, form, commit=True):
+        # The edition is saved by now, its month set to the first of the month.
+        form.instance.target_month = self.instance.month
+        return super().save_new(form, commit=commit)
+
+
+class ItemInline(TranslationStackedInline):
     model = Item
+    formset = EditionItemFormSet
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    fields = ["position", "status", "title", "link", "member"]
+    fields = [("position", "status"), "title", "body", ("link", "member")]
     autocomplete_fields = ["member"]
-    extra = 0
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # Empty rows to fill in: without JavaScript there is no "Add another" link.
+        return 2 if obj is None else 1
 
 
 @admin.register(Item)
