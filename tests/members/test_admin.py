@@ -204,11 +204,23 @@ def test_every_admin_page_is_refused_to_those_outside_the_secretariat(client, on
         staff_outside_the_secretariat(client)
     for _model, name, args in admin_pages(one_of_each):
         response = client.get(reverse(name, args=args))
-        if kind == "staff outside the secretariat":
-            assert response.status_code == 403, name
-        else:
+        if kind == "anonymous":
             assert response.status_code == 302, name
             assert response.url.startswith(reverse("admin:login"))
+        else:
+            assert response.status_code == 403, name
+
+
+def test_a_signed_in_member_who_opens_the_admin_is_told_it_is_for_the_secretariat(client):
+    sign_in(client, verified_user())
+    for path in ["/admin/", "/admin/login/?next=/admin/", "/admin/members/member/"]:
+        # Not sent to the login, which would send a signed-in person straight back.
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE="es")
+        assert response.status_code == 403, path
+        page = response.content.decode()
+        assert '<html lang="es">' in page
+        assert "La administración es para la secretaría" in page
+        assert 'href="/es/"' in page
 
 
 def test_the_admin_login_is_the_sites_login(client):
