@@ -40,12 +40,11 @@ from .services import (
     application_reject,
     focal_point_proposal_confirm,
     focal_point_replace,
-    invitation_send,
+    focal_points_invite,
     member_change_restore,
     members_mark_inactive,
     members_renew_term,
 )
-from .tasks import spoken_language
 
 
 @admin.register(User)
@@ -377,25 +376,20 @@ class MemberAdmin(TranslationAdmin):
         permissions=["change"],
     )
     def invite_focal_points(self, request, queryset):
-        invited = 0
-        for member in queryset.prefetch_related(None).with_current_focal_point():
-            focal_point = member.current_focal_point
-            if focal_point is None:
-                continue
-            invitation_send(
-                member=member,
-                email=focal_point.email,
-                role=Representation.Role.FOCAL_POINT,
-                language=spoken_language(focal_point.languages),
-                invited_by=request.user,
-            )
-            invited += 1
+        invitations, without = focal_points_invite(members=queryset, invited_by=request.user)
         self.message_user(
             request,
-            ngettext("%(count)d invitation sent.", "%(count)d invitations sent.", invited)
-            % {"count": invited},
-            messages.SUCCESS,
+            ngettext("%(count)d invitation sent.", "%(count)d invitations sent.", len(invitations))
+            % {"count": len(invitations)},
+            messages.SUCCESS if invitations else messages.WARNING,
         )
+        for member in without:
+            self.message_user(
+                request,
+                _("No invitation for %(member)s: it has no current focal point.")
+                % {"member": member},
+                messages.WARNING,
+            )
 
     def get_urls(self):
         return [

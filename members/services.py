@@ -213,6 +213,33 @@ def invitation_send(
     return invitation
 
 
+@transaction.atomic
+def focal_points_invite(*, members, invited_by) -> tuple[list[Invitation], list[Member]]:
+    """Invite each member's current focal point to the portal, in the language they speak.
+
+    Returns the invitations sent and the members left out because they have no current
+    focal point, so that the caller can say so. Atomic: all are sent, or none.
+    """
+    from .tasks import spoken_language
+
+    invitations, without = [], []
+    for member in members.prefetch_related(None).with_current_focal_point().order_by("name_en"):
+        focal_point = member.current_focal_point
+        if focal_point is None:
+            without.append(member)
+            continue
+        invitations.append(
+            invitation_send(
+                member=member,
+                email=focal_point.email,
+                role=Representation.Role.FOCAL_POINT,
+                language=spoken_language(focal_point.languages),
+                invited_by=invited_by,
+            )
+        )
+    return invitations, without
+
+
 class InvitationError(Exception):
     """An invitation that cannot be used: unknown, used, expired, or for another address."""
 

@@ -574,3 +574,23 @@ def test_unknown_filter_values_in_the_member_list_do_not_break_it(secretariat_cl
     url = reverse("admin:members_member_changelist")
     for query in [{"term": "someday"}, {"q": "%'\"<script>"}, {"o": "99"}]:
         assert secretariat_client.get(url, query).status_code in {200, 302}, query
+
+
+def test_inviting_focal_points_names_the_members_left_out_and_why(secretariat_client):
+    invited = FocalPointFactory(email="fp@andes.example.org").member
+    without = MemberFactory(name_en="Institute Without Focal Point")
+    response = secretariat_client.post(
+        reverse("admin:members_member_changelist"),
+        {"action": "invite_focal_points", "_selected_action": [invited.pk, without.pk], "index": 0},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert list(Invitation.objects.values_list("member", "email")) == [
+        (invited.pk, "fp@andes.example.org")
+    ]
+    page = response.content.decode()
+    assert "1 invitation envoyée." in page
+    assert (
+        "Pas d’invitation pour Institute Without Focal Point : ce membre n’a pas de point focal "
+        "en fonction." in page
+    )
