@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django_countries import countries
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from mountainpartnership.adminlog import log_changed
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
 
 from .forms import AreasField, FocalPointReplaceForm, UserChangeForm, UserCreationForm
@@ -39,6 +40,7 @@ from .services import (
     application_approve,
     application_reject,
     focal_point_proposal_confirm,
+    focal_point_proposal_decline,
     focal_point_replace,
     focal_points_invite,
     member_change_restore,
@@ -344,14 +346,15 @@ class MemberAdmin(TranslationAdmin):
     @admin.action(description=_("Mark the selected members inactive"), permissions=["change"])
     def mark_inactive(self, request, queryset):
         changed = members_mark_inactive(members=queryset)
+        log_changed(request, Member.objects.filter(pk__in=changed), ["status"])
         self.message_user(
             request,
             ngettext(
                 "%(count)d member marked inactive.",
                 "%(count)d members marked inactive.",
-                changed,
+                len(changed),
             )
-            % {"count": changed},
+            % {"count": len(changed)},
             messages.SUCCESS,
         )
 
@@ -359,7 +362,10 @@ class MemberAdmin(TranslationAdmin):
         description=_("Renew the selected members' terms by four years"), permissions=["change"]
     )
     def renew_term(self, request, queryset):
-        renewed = members_renew_term(members=queryset)
+        # Listed first: a renewed member may leave a list filtered by its term.
+        members = list(queryset)
+        renewed = members_renew_term(members=Member.objects.filter(pk__in=[m.pk for m in members]))
+        log_changed(request, members, ["term_ends"])
         self.message_user(
             request,
             ngettext(
@@ -492,6 +498,8 @@ class MemberChangeAdmin(admin.ModelAdmin):
         restored = 0
         for change in queryset.order_by("-created"):
             member_change_restore(change=change, user=request.user)
+            # The member's own history records the restore as a change; so does the admin's.
+            log_changed(request, [change.member], list(change.fields))
             restored += 1
         self.message_user(
             request,
@@ -525,6 +533,7 @@ class FocalPointProposalAdmin(admin.ModelAdmin):
                     request, f"{proposal}: {' '.join(error.messages)}", messages.ERROR
                 )
             else:
+                log_changed(request, [proposal], ["status"])
                 self.message_user(
                     request,
                     _("%(name)s is now the focal point of %(member)s.")
@@ -534,8 +543,21 @@ class FocalPointProposalAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Decline the selected proposals"), permissions=["change"])
     def decline(self, request, queryset):
-        queryset.filter(status=FocalPointProposal.Status.PENDING).update(
-            status=FocalPointProposal.Status.DECLINED, decided_at=timezone.now()
+        declined = [
+            proposal
+            for proposal in queryset
+            if focal_point_proposal_decline(proposal=proposal, user=request.user)
+        ]
+        log_changed(request, declined, ["status"])
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d proposal declined; the current focal point stays.",
+                "%(count)d proposals declined; the current focal points stay.",
+                len(declined),
+            )
+            % {"count": len(declined)},
+            messages.SUCCESS if declined else messages.WARNING,
         )
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
+from mountainpartnership.adminlog import log_changed
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
 
 from .forms import ImportForm, TestSendForm
@@ -187,6 +188,7 @@ class EditionAdmin(TranslationAdmin):
             except ValidationError as error:
                 self.message_user(request, f"{edition}: {' '.join(error.messages)}", messages.ERROR)
             else:
+                log_changed(request, [edition], ["status", "send_at"])
                 self.message_user(
                     request,
                     _("%(edition)s will be sent at %(time)s.")
@@ -205,6 +207,7 @@ class EditionAdmin(TranslationAdmin):
             except ValidationError as error:
                 self.message_user(request, f"{edition}: {' '.join(error.messages)}", messages.ERROR)
             else:
+                log_changed(request, [edition], ["status", "send_at"])
                 # Beat checks every minute; asking now only saves the wait (no eta involved).
                 transaction.on_commit(editions_due.delay)
                 self.message_user(
@@ -217,6 +220,8 @@ class EditionAdmin(TranslationAdmin):
     def retry_failed(self, request, queryset):
         for edition in queryset:
             retried = deliveries_retry_failed(edition=edition)
+            if retried:
+                log_changed(request, [edition], ["status"])
             self.message_user(
                 request,
                 _("%(edition)s: %(count)s deliveries queued again.")
