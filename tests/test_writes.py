@@ -11,6 +11,8 @@ that takes a POST with no case below fails here, so a new write cannot skip this
 import dataclasses
 import datetime
 import html
+import inspect
+import re
 from collections.abc import Callable
 
 import pytest
@@ -20,7 +22,7 @@ from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
 from activities.models import News
@@ -31,6 +33,8 @@ from members.models import (
     Invitation,
     Member,
     MemberChange,
+    MembershipApplication,
+    Representation,
 )
 from members.permissions import SECRETARIAT_APPS
 from mountainpartnership import pagecache
@@ -581,3 +585,473 @@ def deleted_shows_at_once(w, label):
     if hit:
         assert not w.found(case.search[0], hit)
     w.logged(obj, DELETION)
+
+
+# Public forms ---------------------------------------------------------------------------------
+
+POSTS: dict[str, Callable] = {}
+# Public views that take no POST (reads, downloads, links followed from an email).
+NO_POST = {
+    "home",
+    "members:member-list",
+    "members:member-csv",
+    "members:join-sent",
+    "members:join-confirm",
+    "members:member-detail",
+    "members:area-list",
+    "members:area-detail",
+    "members:my-members",
+    "activities:activity-list",
+    "activities:activity-detail",
+    "activities:event-list",
+    "activities:event-list-past",
+    "activities:event-feed",
+    "activities:event-detail",
+    "activities:event-ics",
+    "activities:funding-list",
+    "activities:news-list",
+    "activities:news-feed",
+    "activities:news-detail",
+    "newsletter:subscribe-sent",
+    "newsletter:edition",
+    "discussions:space-list",
+    "discussions:post-detail",
+    "discussions:space-detail",
+    "discussions:consultation-list",
+    "discussions:consultation-export",
+    "insight:dashboard",
+    "insight:report",
+    "insight:engagement",
+    "insight:translation-queue",
+    "insight:partners",
+    "insight:search",
+    "insight:data",
+    "insight:dataset-download",
+    "insight:dataset-api",
+}
+
+
+def post_view(name: str):
+    def register(function):
+        POSTS[name] = function
+        return function
+
+    return register
+
+
+def public_views():
+    """(URL name, view) of the public site, under the language prefixes. The accounts pages
+    are allauth's own and write only accounts, which no public page shows."""
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"{namespace}{pattern.name}", pattern.callback
+
+    with translation.override("en"):
+        prefixed = [
+            p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.pattern
+        ]
+        for resolver in prefixed:
+            if str(resolver.pattern).startswith("en/"):
+                for name, view in walk(resolver.url_patterns):
+                    if not getattr(view, "__module__", "").startswith("allauth"):
+                        yield name, view
+
+
+def test_every_public_view_is_known_to_take_a_post_or_not():
+    views = dict(public_views())
+    assert views, "no public view found"
+    unknown = set(views) - set(POSTS) - NO_POST
+    assert not unknown, f"Add a case for each public view that takes a POST, here: {unknown}"
+    for name in NO_POST & set(views):
+        view = inspect.unwrap(views[name])
+        source = inspect.getsource(view if inspect.isfunction(view) else type(view))
+        assert not re.search(r"request\.POST|\"POST\"|require_POST|require_http", source), (
+            f"{name} takes a POST: give it a case in POSTS"
+        )
+
+
+@pytest.mark.parametrize("name", sorted({name for name, _view in public_views()} - NO_POST))
+def test_every_public_form_shows_its_change_at_once(world, name):
+    if name not in POSTS:
+        pytest.fail(f"No case for the public form {name}: add one in {__name__}.")
+    with translation.override("en"):
+        POSTS[name](world)
+
+
+def speaking_for(member):
+    user = verified_user()
+    Representation.objects.create(user=user, member=member, role=Representation.Role.FOCAL_POINT)
+    client = Client()
+    client.force_login(user)
+    return client, user
+
+
+def send(w, client, url, data=None, status=302):
+    response = w.committed(lambda: client.post(url, data or {}, **FRENCH))
+    assert response.status_code == status, (url, response.content.decode()[:2000])
+    return response
+
+
+@post_view("members:join")
+def _(w):
+    area = AreaFactory()
+    send(
+        w,
+        Client(),
+        "/en/members/join/",
+        {
+            "name": "Asociación de Páramos",
+            "type": Member.Type.MAJOR_GROUP,
+            "sector": Member.Sector.NGO,
+            "country": "EC",
+            "description": "Páramos.",
+            "areas": [area.pk],
+            "focal_point_name": "Ana",
+            "focal_point_email": "ana@example.org",
+            "contribution": "Our experience.",
+            "consent": "on",
+        },
+    )
+    assert MembershipApplication.objects.get().status == MembershipApplication.Status.UNCONFIRMED
+    assert [message.to for message in mail.outbox] == [["ana@example.org"]]
+
+
+@post_view("members:my-member-edit")
+def _(w):
+    member = w.committed(lambda: MemberFactory(description_en="Old words."))
+    client, _user = speaking_for(member)
+    assert "Old words." in w.cached(member.get_absolute_url())
+    send(
+        w,
+        client,
+        f"/en/my/{member.slug}/",
+        {"description_en": "Cloud forests of Yungas.", "website": "", "contact_email": ""},
+    )
+    assert "Cloud forests of Yungas." in w.page(member.get_absolute_url())
+    assert w.found("yungas", member.get_absolute_url())
+    assert MemberChange.objects.filter(member=member).exists()
+
+
+@post_view("members:my-member-confirm")
+def _(w):
+    member = MemberFactory()
+    client, _user = speaking_for(member)
+    send(w, client, f"/en/my/{member.slug}/confirm/")
+    member.refresh_from_db()
+    assert member.record_confirmed_at is not None
+
+
+@post_view("members:my-member-renew")
+def _(w):
+    member = MemberFactory(term_ends=datetime.date(2026, 12, 1))
+    client, _user = speaking_for(member)
+    generation = pagecache.generation()
+    send(w, client, f"/en/my/{member.slug}/renew/")
+    member.refresh_from_db()
+    assert member.term_ends == datetime.date(2030, 12, 1)
+    assert pagecache.generation() > generation
+
+
+@post_view("members:my-member-colleagues")
+def _(w):
+    member = MemberFactory()
+    client, _user = speaking_for(member)
+    send(
+        w,
+        client,
+        f"/en/my/{member.slug}/colleagues/",
+        {"email": "colleague@example.org", "language": "es"},
+    )
+    assert Invitation.objects.get(member=member).email == "colleague@example.org"
+
+
+@post_view("members:my-member-focal-point")
+def _(w):
+    member = MemberFactory()
+    client, _user = speaking_for(member)
+    send(
+        w,
+        client,
+        f"/en/my/{member.slug}/focal-point/",
+        {"name": "Nueva Persona", "email": "n@example.org", "start_date": "2030-01-01"},
+    )
+    assert FocalPointProposal.objects.get(member=member).status == "pending"
+
+
+@post_view("members:invitation-accept")
+def _(w):
+    member = MemberFactory()
+    user = verified_user(email="invited@example.org")
+    Invitation.objects.create(
+        member=member,
+        email="invited@example.org",
+        role="colleague",
+        language="en",
+        token="t" * 40,
+        expires_at=timezone.now() + datetime.timedelta(days=14),
+    )
+    client = Client()
+    client.force_login(user)
+    send(w, client, f"/en/invitations/{'t' * 40}/")
+    assert Representation.objects.filter(user=user, member=member).exists()
+
+
+@post_view("activities:news-submit")
+def _(w):
+    member = MemberFactory()
+    client, _user = speaking_for(member)
+    w.cached("/en/news/")
+    send(
+        w,
+        client,
+        f"/en/my/{member.slug}/news/",
+        {"title": "Draft about llamas", "summary": "Llamas.", "body": "Many llamas."},
+    )
+    assert News.objects.get().status == News.Status.DRAFT
+    # A draft waits for the secretariat: not on the public pages, nor in search.
+    assert "Draft about llamas" not in w.page("/en/news/")
+    assert not SearchEntry.objects.filter(kind="news").exists()
+
+
+def subscriber(**fields):
+    return Subscriber.objects.create(
+        email="reader@example.org", language="en", region=RegionFactory(slug="europe"), **fields
+    )
+
+
+@post_view("newsletter:subscribe")
+def _(w):
+    region = RegionFactory(slug="europe")
+    send(
+        w,
+        Client(),
+        "/en/newsletter/",
+        {"email": "new@example.org", "language": "fr", "region": region.pk, "format": "html"},
+    )
+    assert Subscriber.objects.get().status == Subscriber.Status.PENDING
+
+
+@post_view("newsletter:confirm")
+def _(w):
+    from newsletter.tokens import confirm_token
+
+    reader = subscriber()
+    send(w, Client(), f"/en/newsletter/confirm/{confirm_token(reader)}/", status=200)
+    reader.refresh_from_db()
+    assert reader.status == Subscriber.Status.CONFIRMED
+
+
+@post_view("newsletter:preferences")
+def _(w):
+    from newsletter.tokens import manage_token
+
+    reader = subscriber(status="confirmed")
+    send(
+        w,
+        Client(),
+        f"/en/newsletter/preferences/{manage_token(reader)}/",
+        {"language": "es", "region": reader.region_id, "format": "text"},
+        status=200,
+    )
+    reader.refresh_from_db()
+    assert (reader.language, reader.format) == ("es", "text")
+
+
+@post_view("newsletter:unsubscribe")
+def _(w):
+    from newsletter.tokens import manage_token
+
+    reader = subscriber(status="confirmed")
+    send(w, Client(), f"/en/newsletter/unsubscribe/{manage_token(reader)}/", status=200)
+    reader.refresh_from_db()
+    assert reader.status == Subscriber.Status.UNSUBSCRIBED
+
+
+@post_view("newsletter:item-submit")
+def _(w):
+    member = MemberFactory()
+    client, _user = speaking_for(member)
+    send(
+        w,
+        client,
+        f"/en/my/{member.slug}/newsletter-item/",
+        {"title": "Our item", "body": "Text.", "target_month": "2030-01-01"},
+    )
+    assert Item.objects.get().status == Item.Status.SUBMITTED
+
+
+def follower(w, **where):
+    from discussions import services
+
+    user = verified_user()
+    client = Client()
+    client.force_login(user)
+    follow = services.follow(user=user, language="en", **where)
+    return client, user, follow
+
+
+@post_view("discussions:settings")
+def _(w):
+    from discussions.models import Reader
+
+    client, user, _follow = follower(w, space=SpaceFactory())
+    send(w, client, "/en/discussions/settings/", {"frequency": "daily", "language": "es"})
+    assert Reader.objects.get(user=user).frequency == "daily"
+
+
+@post_view("discussions:settings-unfollow")
+def _(w):
+    client, user, follow = follower(w, space=SpaceFactory())
+    send(w, client, f"/en/discussions/settings/unfollow/{follow.pk}/")
+    assert not user.follows.exists()
+
+
+@post_view("discussions:unfollow")
+def _(w):
+    from discussions.tokens import unfollow_token
+
+    _client, user, follow = follower(w, space=SpaceFactory())
+    send(w, Client(), f"/en/discussions/unfollow/{unfollow_token(follow)}/", status=200)
+    assert not user.follows.exists()
+
+
+@post_view("discussions:emails-off")
+def _(w):
+    from discussions.models import Reader
+    from discussions.tokens import emails_off_token
+
+    _client, user, _follow = follower(w, space=SpaceFactory())
+    send(w, Client(), f"/en/discussions/emails-off/{emails_off_token(user)}/", status=200)
+    assert Reader.objects.get(user=user).frequency == Reader.Frequency.NEVER
+
+
+def author_of(w, body):
+    from tests.discussions.conftest import representative
+
+    user = representative()
+    post = w.committed(lambda: PostFactory(author=user, body=body))
+    client = Client()
+    client.force_login(user)
+    return client, post
+
+
+@post_view("discussions:post-edit")
+def _(w):
+    client, post = author_of(w, "Alpaca wool prices")
+    url = post.topic.get_absolute_url()
+    assert "Alpaca wool prices" in w.cached(url)
+    send(w, client, f"/en/discussions/posts/{post.pk}/edit/", {"body": "Vicuña fibre prices"})
+    page = w.page(url)
+    assert "Vicuña fibre prices" in page and "Alpaca wool" not in page
+    assert w.found("vicuña", post_url(post)) and not w.found("alpaca", post_url(post))
+
+
+@post_view("discussions:post-delete")
+def _(w):
+    client, post = author_of(w, "Alpaca wool prices")
+    url = post.topic.get_absolute_url()
+    assert "Alpaca wool prices" in w.cached(url)
+    send(w, client, f"/en/discussions/posts/{post.pk}/delete/")
+    assert "Alpaca wool prices" not in w.page(url)
+    assert not w.found("alpaca", post_url(post))
+
+
+@post_view("discussions:post-flag")
+def _(w):
+    _author, post = author_of(w, "Alpaca wool prices")
+    client = Client()
+    client.force_login(verified_user())
+    send(w, client, f"/en/discussions/posts/{post.pk}/flag/", {"reason": "Off topic"})
+    assert post.flags.get().reason == "Off topic"
+
+
+@post_view("discussions:topic-new")
+def _(w):
+    from tests.discussions.conftest import representative
+
+    space = w.committed(SpaceFactory)
+    client = Client()
+    client.force_login(representative())
+    assert "Snow leopards" not in w.cached(space.get_absolute_url())
+    send(
+        w,
+        client,
+        f"/en/discussions/{space.slug}/new/",
+        {"title": "Snow leopards", "body": "Sightings in Ladakh.", "language": "en"},
+    )
+    assert "Snow leopards" in w.page(space.get_absolute_url())
+    assert w.found("ladakh", post_url(Post.objects.get()))
+
+
+@post_view("discussions:space-follow")
+def _(w):
+    space = SpaceFactory()
+    client = Client()
+    user = verified_user()
+    client.force_login(user)
+    send(w, client, f"/en/discussions/{space.slug}/follow/")
+    assert user.follows.get().space == space
+
+
+@post_view("discussions:topic-follow")
+def _(w):
+    topic = TopicFactory()
+    client = Client()
+    user = verified_user()
+    client.force_login(user)
+    send(w, client, f"/en/discussions/{topic.space.slug}/{topic.pk}/follow/")
+    assert user.follows.get().topic == topic
+
+
+@post_view("discussions:topic-detail")
+def _(w):
+    from tests.discussions.conftest import representative
+
+    topic = w.committed(lambda: topic_in_space())
+    client = Client()
+    client.force_login(representative())
+    url = topic.get_absolute_url()
+    assert "Puna grasslands" not in w.cached(url)
+    send(w, client, url, {"body": "We did, in the Puna grasslands.", "language": "en"})
+    assert "Puna grasslands" in w.page(url)
+    assert w.found("grasslands", post_url(topic.posts.latest("pk")))
+
+
+@post_view("discussions:consultation-detail")
+def _(w):
+    consultation = w.committed(lambda: consultation_for("open", w.user))
+    client = Client()
+    client.force_login(verified_user())
+    url = consultation.get_absolute_url()
+    assert "Homestays in Sagarmatha" not in w.cached(url)
+    send(w, client, url, {"body": "Homestays in Sagarmatha work.", "language": "en"})
+    assert "Homestays in Sagarmatha" in w.page(url)
+    assert w.found("sagarmatha", post_url(consultation.topic.posts.latest("pk")))
+
+
+@post_view("insight:nudge")
+def _(w):
+    member = FocalPointFactory(email="fp@quiet.example.org").member
+    send(w, w.admin, f"/en/dashboard/members/{member.slug}/nudge/")
+    assert Nudge.objects.get().member == member
+    assert [message.to for message in mail.outbox] == [["fp@quiet.example.org"]]
+
+
+@post_view("insight:partner-message")
+def _(w):
+    sender = MemberFactory()
+    other = FocalPointFactory(email="fp@other.example.org").member
+    client, _user = speaking_for(sender)
+    send(
+        w,
+        client,
+        f"/en/my/{sender.slug}/partners/{other.slug}/",
+        {"subject": "Seed banks", "body": "Shall we work together?"},
+    )
+    assert PartnerMessage.objects.get().to_member == other
+    assert [message.to for message in mail.outbox] == [["fp@other.example.org"]]
