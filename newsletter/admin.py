@@ -8,7 +8,8 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
@@ -18,6 +19,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from mountainpartnership.adminlog import log_changed
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
+from mountainpartnership.mail import site_url
 
 from .forms import ImportForm, TestSendForm
 from .models import Delivery, Edition, Item, Subscriber
@@ -264,7 +266,13 @@ class EditionAdmin(TranslationAdmin):
             raise PermissionDenied
         form = TestSendForm(request.POST)
         if form.is_valid():
-            rendered = render_edition(edition, form.cleaned_data["language"])
+            language = form.cleaned_data["language"]
+            with translation.override(language):
+                newsletter_page = site_url(reverse("newsletter:subscribe"))
+            # The address tested is not on the list: its own links lead to the newsletter page.
+            rendered = render_edition(edition, language).personalised(
+                manage_url=newsletter_page, unsubscribe_url=newsletter_page
+            )
             message = EmailMultiAlternatives(
                 rendered.subject,
                 rendered.text,
