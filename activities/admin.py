@@ -1,13 +1,15 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from mountainpartnership import zones
 from mountainpartnership.admin import AccentInsensitiveSearch
+from mountainpartnership.adminlog import log_changed
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
 
 from .models import (
@@ -21,6 +23,7 @@ from .models import (
     Participation,
     StatusChange,
 )
+from .services import news_publish
 
 # Addresses typed without a scheme are https ones (Django 6 makes this the default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -202,4 +205,15 @@ class NewsAdmin(AccentInsensitiveSearch, TranslationAdmin):
 
     @admin.action(description=_("Approve and publish the selected posts"), permissions=["change"])
     def publish(self, request, queryset):
-        queryset.filter(status=News.Status.DRAFT).update(status=News.Status.PUBLISHED)
+        published = [news for news in queryset if news_publish(news=news)]
+        log_changed(request, published, ["status", "published_at"])
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d news post approved and published.",
+                "%(count)d news posts approved and published.",
+                len(published),
+            )
+            % {"count": len(published)},
+            messages.SUCCESS if published else messages.WARNING,
+        )

@@ -53,3 +53,18 @@ def news_submit(*, member, user, language: str, title: str, summary: str, body: 
     news.full_clean()
     news.save()
     return news
+
+
+@transaction.atomic
+def news_publish(*, news: News) -> bool:
+    """Approve a draft and publish it now; False (and nothing changed) if it was already
+    published. A save, so the news list, the home page, the feed and search show it at once.
+    For the secretariat (the admin's action). Atomic; idempotent."""
+    news = News.objects.select_for_update().get(pk=news.pk)
+    if news.status == News.Status.PUBLISHED:
+        return False
+    news.status = News.Status.PUBLISHED
+    news.published_at = timezone.now()
+    news.full_clean()
+    news.save(update_fields=["status", "published_at"])
+    return True

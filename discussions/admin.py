@@ -7,10 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from mountainpartnership import zones
 from mountainpartnership.admin import AccentInsensitiveSearch
+from mountainpartnership.adminlog import log_changed
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
 
 from . import services
@@ -43,21 +45,50 @@ class TopicAdmin(AccentInsensitiveSearch, admin.ModelAdmin):
     fields = ["title", "space", "author", "pinned", "locked", *readonly_fields]
     actions = ["pin", "unpin", "lock", "unlock"]
 
+    def moderate(self, request, queryset, done, **change):
+        changed = [
+            topic
+            for topic in queryset
+            if services.topic_moderate(topic=topic, user=request.user, **change)
+        ]
+        log_changed(request, changed, list(change))
+        self.message_user(request, done(len(changed)) % {"count": len(changed)}, messages.SUCCESS)
+
     @admin.action(description=_("Pin the selected topics"), permissions=["change"])
     def pin(self, request, queryset):
-        queryset.update(pinned=True)
+        self.moderate(
+            request,
+            queryset,
+            lambda n: ngettext("%(count)d topic pinned.", "%(count)d topics pinned.", n),
+            pinned=True,
+        )
 
     @admin.action(description=_("Unpin the selected topics"), permissions=["change"])
     def unpin(self, request, queryset):
-        queryset.update(pinned=False)
+        self.moderate(
+            request,
+            queryset,
+            lambda n: ngettext("%(count)d topic unpinned.", "%(count)d topics unpinned.", n),
+            pinned=False,
+        )
 
     @admin.action(description=_("Lock the selected topics"), permissions=["change"])
     def lock(self, request, queryset):
-        queryset.update(locked=True)
+        self.moderate(
+            request,
+            queryset,
+            lambda n: ngettext("%(count)d topic locked.", "%(count)d topics locked.", n),
+            locked=True,
+        )
 
     @admin.action(description=_("Unlock the selected topics"), permissions=["change"])
     def unlock(self, request, queryset):
-        queryset.update(locked=False)
+        self.moderate(
+            request,
+            queryset,
+            lambda n: ngettext("%(count)d topic unlocked.", "%(count)d topics unlocked.", n),
+            locked=False,
+        )
 
 
 class ModerationForm(forms.ModelForm):
@@ -135,21 +166,26 @@ class PostAdmin(AccentInsensitiveSearch, admin.ModelAdmin):
 
     @admin.action(description=_("Keep visible and close their reports"), permissions=["change"])
     def keep_visible(self, request, queryset):
-        for post in queryset:
+        # Listed first: once their reports are closed, they leave the moderation queue's list.
+        posts = list(queryset)
+        for post in posts:
             services.post_moderate(post=post, user=request.user, moderation="visible")
+        log_changed(request, posts, ["moderation"])
         self.message_user(request, _("The posts are visible; their reports are closed."))
 
     @admin.action(description=_("Hide the selected posts, with a reason"), permissions=["change"])
     def hide(self, request, queryset):
         form = HideForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            for post in queryset:
+            posts = list(queryset)
+            for post in posts:
                 services.post_moderate(
                     post=post,
                     user=request.user,
                     moderation=Post.Moderation.HIDDEN,
                     reason=form.cleaned_data["reason"],
                 )
+            log_changed(request, posts, ["moderation", "moderation_reason"])
             self.message_user(request, _("The posts are hidden."), messages.SUCCESS)
             return None
         context = {
@@ -276,6 +312,7 @@ class ConsultationAdmin(AccentInsensitiveSearch, TranslationAdmin):
                     request, f"{consultation}: {' '.join(error.messages)}", messages.ERROR
                 )
             else:
+                log_changed(request, [consultation], ["synthesis_published_at"])
                 self.message_user(
                     request, _("Published: %(question)s") % {"question": consultation}
                 )

@@ -202,6 +202,27 @@ def post_moderate(*, post: Post, user, moderation: str, reason: str = "") -> Pos
     return post
 
 
+@transaction.atomic
+def topic_moderate(*, topic: Topic, user, pinned: bool | None = None, locked: bool | None = None):
+    """The secretariat pins or unpins a topic (pinned ones head their space) and locks or
+    unlocks it (a locked one takes no more replies). Returns whether anything changed. A save,
+    so the space's cached pages and search follow. Atomic."""
+    if not is_secretariat(user):
+        raise ValidationError(_("Only the secretariat moderates topics."), code="refused")
+    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    changes = {
+        field: value
+        for field, value in [("pinned", pinned), ("locked", locked)]
+        if value is not None and getattr(topic, field) != value
+    }
+    if not changes:
+        return False
+    for field, value in changes.items():
+        setattr(topic, field, value)
+    topic.save(update_fields=list(changes))
+    return True
+
+
 def reader_for(user, language: str | None = None) -> Reader:
     reader, created = Reader.objects.get_or_create(
         user=user, defaults={"language": language or settings.LANGUAGE_CODE}

@@ -21,6 +21,9 @@ from newsletter.models import Item, Subscriber
 
 from .models import Nudge
 
+# A dormant member's focal point hears from the secretariat at most this often.
+NUDGE_EVERY = datetime.timedelta(days=30)
+
 # name → (model, the member it belongs to, its moment)
 SOURCES = {
     "record": (MemberChange, "member", "created"),
@@ -88,6 +91,11 @@ class Engagement:
     last_kind: str
     signs_12_months: int
     last_contact: datetime.datetime | None
+
+    @property
+    def nudge_due(self) -> bool:
+        """Whether a nudge may go now (none in the last NUDGE_EVERY)."""
+        return self.last_contact is None or self.last_contact <= timezone.now() - NUDGE_EVERY
 
 
 def engagement(member) -> Engagement:

@@ -307,6 +307,17 @@ def _item_saved(sender, instance, raw=False, **kwargs):
         transaction.on_commit(lambda: index(edition))
 
 
+def _item_deleted(sender, instance, **kwargs):
+    """An item taken out of a sent edition leaves the edition's text."""
+    if instance.edition_id:
+        from newsletter.models import Edition
+
+        edition_id = instance.edition_id
+        transaction.on_commit(
+            lambda: [index(edition) for edition in Edition.objects.filter(pk=edition_id)]
+        )
+
+
 def _space_saved(sender, instance, raw=False, **kwargs):
     """Who may read a space decides whether its posts are members-only."""
     if raw:
@@ -340,6 +351,7 @@ def connect_signals():
         post_save.connect(_saved, sender=model, dispatch_uid=f"search-save-{name}")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"search-delete-{name}")
     post_save.connect(_item_saved, sender=Item, dispatch_uid="search-item")
+    post_delete.connect(_item_deleted, sender=Item, dispatch_uid="search-item-delete")
     post_save.connect(_space_saved, sender=Space, dispatch_uid="search-space")
     post_save.connect(_topic_saved, sender=Topic, dispatch_uid="search-topic")
 

@@ -4,6 +4,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from activities.models import Activity
@@ -12,6 +13,7 @@ from members.models import Member
 from members.tasks import spoken_language
 from mountainpartnership.mail import site_url
 
+from .engagement import NUDGE_EVERY
 from .matching import LOOKING_FOR_PARTNERS
 from .models import Nudge, PartnerMessage
 
@@ -54,22 +56,44 @@ def nudge_context(member: Member) -> dict:
     }
 
 
-def nudge_send(*, member: Member, user) -> Nudge | None:
+class NudgeRefused(Exception):
+    pass
+
+
+@transaction.atomic
+def nudge_send(*, member: Member, user) -> Nudge:
     """Email the member's focal point, in their language, what goes on in its areas (a Celery
-    task); recorded as the secretariat's last contact. None when there is no focal point."""
+    task once the transaction commits); recorded as the secretariat's last contact.
+
+    At most one nudge per member every NUDGE_EVERY: a second click, or two people at once (the
+    member's row is locked), sends nothing and raises NudgeRefused saying when the last went.
+    Raises NudgeRefused too when the member has no current focal point. Atomic.
+    """
     from .tasks import nudge_email
 
+    member = Member.objects.select_for_update().with_current_focal_point().get(pk=member.pk)
+    last = member.nudges.order_by("-sent_at").first()
+    if last is not None and last.sent_at > timezone.now() - NUDGE_EVERY:
+        raise NudgeRefused(
+            _("%(member)s was already nudged on %(date)s; the next nudge can go from %(next)s.")
+            % {
+                "member": member,
+                "date": date_format(timezone.localtime(last.sent_at).date()),
+                "next": date_format(timezone.localtime(last.sent_at + NUDGE_EVERY).date()),
+            }
+        )
     focal_point = member.current_focal_point
     if focal_point is None:
-        return None
-    with transaction.atomic():
-        nudge = Nudge.objects.create(
-            member=member,
-            email=focal_point.email,
-            language=spoken_language(focal_point.languages),
-            sent_by=user,
+        raise NudgeRefused(
+            _("%(member)s has no current focal point to write to.") % {"member": member}
         )
-        transaction.on_commit(lambda: nudge_email.delay(nudge.pk))
+    nudge = Nudge.objects.create(
+        member=member,
+        email=focal_point.email,
+        language=spoken_language(focal_point.languages),
+        sent_by=user,
+    )
+    transaction.on_commit(lambda: nudge_email.delay(nudge.pk))
     return nudge
 
 

@@ -106,11 +106,10 @@ def engagement(request):
 @secretariat_only
 def nudge(request, slug):
     member = get_object_or_404(Member.objects.public(), slug=slug)
-    nudge = services.nudge_send(member=member, user=request.user)
-    if nudge is None:
-        messages.error(
-            request, _("%(member)s has no current focal point to write to.") % {"member": member}
-        )
+    try:
+        services.nudge_send(member=member, user=request.user)
+    except services.NudgeRefused as refusal:
+        messages.error(request, str(refusal))
     else:
         messages.success(
             request,

@@ -20,6 +20,7 @@ from django_countries import countries
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from mountainpartnership.admin import AccentInsensitiveSearch
+from mountainpartnership.adminlog import log_changed
 from mountainpartnership.db import search_term
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
 
@@ -42,13 +43,13 @@ from .services import (
     application_approve,
     application_reject,
     focal_point_proposal_confirm,
+    focal_point_proposal_decline,
     focal_point_replace,
-    invitation_send,
+    focal_points_invite,
     member_change_restore,
     members_mark_inactive,
     members_renew_term,
 )
-from .tasks import spoken_language
 
 
 @admin.register(User)
@@ -349,14 +350,15 @@ class MemberAdmin(AccentInsensitiveSearch, TranslationAdmin):
     @admin.action(description=_("Mark the selected members inactive"), permissions=["change"])
     def mark_inactive(self, request, queryset):
         changed = members_mark_inactive(members=queryset)
+        log_changed(request, Member.objects.filter(pk__in=changed), ["status"])
         self.message_user(
             request,
             ngettext(
                 "%(count)d member marked inactive.",
                 "%(count)d members marked inactive.",
-                changed,
+                len(changed),
             )
-            % {"count": changed},
+            % {"count": len(changed)},
             messages.SUCCESS,
         )
 
@@ -364,7 +366,10 @@ class MemberAdmin(AccentInsensitiveSearch, TranslationAdmin):
         description=_("Renew the selected members' terms by four years"), permissions=["change"]
     )
     def renew_term(self, request, queryset):
-        renewed = members_renew_term(members=queryset)
+        # Listed first: a renewed member may leave a list filtered by its term.
+        members = list(queryset)
+        renewed = members_renew_term(members=Member.objects.filter(pk__in=[m.pk for m in members]))
+        log_changed(request, members, ["term_ends"])
         self.message_user(
             request,
             ngettext(
@@ -381,25 +386,20 @@ class MemberAdmin(AccentInsensitiveSearch, TranslationAdmin):
         permissions=["change"],
     )
     def invite_focal_points(self, request, queryset):
-        invited = 0
-        for member in queryset.prefetch_related(None).with_current_focal_point():
-            focal_point = member.current_focal_point
-            if focal_point is None:
-                continue
-            invitation_send(
-                member=member,
-                email=focal_point.email,
-                role=Representation.Role.FOCAL_POINT,
-                language=spoken_language(focal_point.languages),
-                invited_by=request.user,
-            )
-            invited += 1
+        invitations, without = focal_points_invite(members=queryset, invited_by=request.user)
         self.message_user(
             request,
-            ngettext("%(count)d invitation sent.", "%(count)d invitations sent.", invited)
-            % {"count": invited},
-            messages.SUCCESS,
+            ngettext("%(count)d invitation sent.", "%(count)d invitations sent.", len(invitations))
+            % {"count": len(invitations)},
+            messages.SUCCESS if invitations else messages.WARNING,
         )
+        for member in without:
+            self.message_user(
+                request,
+                _("No invitation for %(member)s: it has no current focal point.")
+                % {"member": member},
+                messages.WARNING,
+            )
 
     def get_urls(self):
         return [
@@ -502,6 +502,8 @@ class MemberChangeAdmin(AccentInsensitiveSearch, admin.ModelAdmin):
         restored = 0
         for change in queryset.order_by("-created"):
             member_change_restore(change=change, user=request.user)
+            # The member's own history records the restore as a change; so does the admin's.
+            log_changed(request, [change.member], list(change.fields))
             restored += 1
         self.message_user(
             request,
@@ -535,6 +537,7 @@ class FocalPointProposalAdmin(admin.ModelAdmin):
                     request, f"{proposal}: {' '.join(error.messages)}", messages.ERROR
                 )
             else:
+                log_changed(request, [proposal], ["status"])
                 self.message_user(
                     request,
                     _("%(name)s is now the focal point of %(member)s.")
@@ -544,8 +547,21 @@ class FocalPointProposalAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Decline the selected proposals"), permissions=["change"])
     def decline(self, request, queryset):
-        queryset.filter(status=FocalPointProposal.Status.PENDING).update(
-            status=FocalPointProposal.Status.DECLINED, decided_at=timezone.now()
+        declined = [
+            proposal
+            for proposal in queryset
+            if focal_point_proposal_decline(proposal=proposal, user=request.user)
+        ]
+        log_changed(request, declined, ["status"])
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d proposal declined; the current focal point stays.",
+                "%(count)d proposals declined; the current focal points stay.",
+                len(declined),
+            )
+            % {"count": len(declined)},
+            messages.SUCCESS if declined else messages.WARNING,
         )
 
 

@@ -1,9 +1,13 @@
 import re
 
+from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from mountainpartnership.i18n import LANGUAGE_NAMES
 
 from .permissions import used_second_factor
 
@@ -15,7 +19,9 @@ class SecretariatSecondFactorMiddleware:
 
     Staff without one are sent to set up TOTP; staff who have one but signed in without it
     (an older session, a sign-in code) are sent to confirm it. Everyone else gets the admin's
-    own answer (its login redirect, or a refusal).
+    own answer (its login redirect, or a refusal), except people signed in without staff
+    rights: the admin would send them to the login, which sends a signed-in person back, round
+    and round. They get a page saying the admin is for the secretariat.
     """
 
     def __init__(self, get_response):
@@ -27,6 +33,9 @@ class SecretariatSecondFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
+        on_admin = request.path.startswith(self.admin_prefix)
+        if on_admin and user.is_authenticated and not user.is_staff:
+            return refused(request)
         if self.guarded(request.path) and user.is_authenticated and user.is_staff:
             from allauth.mfa.utils import is_mfa_enabled
 
@@ -39,3 +48,20 @@ class SecretariatSecondFactorMiddleware:
             if not used_second_factor(request):
                 return redirect(f"{reverse('mfa_reauthenticate')}?next={request.path}")
         return self.get_response(request)
+
+
+def refused(request):
+    """The admin is for the secretariat: a page in the reader's language, like the site's."""
+    current = translation.get_language()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            links.append(
+                {
+                    "code": code,
+                    "name": LANGUAGE_NAMES[code],
+                    "url": reverse("home"),
+                    "current": code == current,
+                }
+            )
+    return render(request, "members/admin_refused.html", {"language_links": links}, status=403)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from mountainpartnership.db import unique_slug
+from mountainpartnership.db import saved_in_bulk, unique_slug
 
 from .models import (
     Area,
@@ -86,16 +86,16 @@ def focal_point_replace(
 
 
 @transaction.atomic
-def members_mark_inactive(*, members: MemberQuerySet) -> int:
-    """Mark the active members among `members` inactive; returns how many changed.
+def members_mark_inactive(*, members: MemberQuerySet) -> list[int]:
+    """Mark the active members among `members` inactive; returns the ids of those changed.
 
-    Withdrawn members stay withdrawn. Safe to repeat: a second run changes nothing.
+    Withdrawn members stay withdrawn. One UPDATE, then every save listener (cached pages,
+    search) hears of each changed member. Safe to repeat: a second run changes nothing.
     """
-    from mountainpartnership.pagecache import pages_changed
-
-    changed = members.active().update(status=Member.Status.INACTIVE, updated=timezone.now())
-    pages_changed()
-    return changed
+    pks = list(members.active().values_list("pk", flat=True))
+    Member.objects.filter(pk__in=pks).update(status=Member.Status.INACTIVE, updated=timezone.now())
+    saved_in_bulk(Member, pks, ["status", "updated"])
+    return pks
 
 
 @transaction.atomic
@@ -107,9 +107,7 @@ def members_renew_term(*, members: MemberQuerySet) -> int:
         member.term_ends = add_years(member.term_ends, settings.MEMBERSHIP_TERM_YEARS)
         member.updated = now
     Member.objects.bulk_update(renewed, ["term_ends", "updated"])
-    from mountainpartnership.pagecache import pages_changed
-
-    pages_changed()
+    saved_in_bulk(Member, [member.pk for member in renewed], ["term_ends", "updated"])
     TermRenewal.objects.bulk_create(
         TermRenewal(member=member, renewed_on=now.date(), term_ends=member.term_ends)
         for member in renewed
@@ -211,6 +209,33 @@ def invitation_send(
     invitation.save()
     transaction.on_commit(lambda: invitation_email.delay(invitation.pk))
     return invitation
+
+
+@transaction.atomic
+def focal_points_invite(*, members, invited_by) -> tuple[list[Invitation], list[Member]]:
+    """Invite each member's current focal point to the portal, in the language they speak.
+
+    Returns the invitations sent and the members left out because they have no current
+    focal point, so that the caller can say so. Atomic: all are sent, or none.
+    """
+    from .tasks import spoken_language
+
+    invitations, without = [], []
+    for member in members.prefetch_related(None).with_current_focal_point().order_by("name_en"):
+        focal_point = member.current_focal_point
+        if focal_point is None:
+            without.append(member)
+            continue
+        invitations.append(
+            invitation_send(
+                member=member,
+                email=focal_point.email,
+                role=Representation.Role.FOCAL_POINT,
+                language=spoken_language(focal_point.languages),
+                invited_by=invited_by,
+            )
+        )
+    return invitations, without
 
 
 class InvitationError(Exception):
@@ -399,6 +424,19 @@ def focal_point_proposal_confirm(*, proposal: FocalPointProposal, user) -> Focal
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "decided_at"])
     return new
+
+
+@transaction.atomic
+def focal_point_proposal_decline(*, proposal: FocalPointProposal, user) -> bool:
+    """The secretariat declines a proposed focal point; the current one stays. False (and
+    nothing changed) if the proposal was already decided. Atomic."""
+    proposal = FocalPointProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != FocalPointProposal.Status.PENDING:
+        return False
+    proposal.status = FocalPointProposal.Status.DECLINED
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["status", "decided_at"])
+    return True
 
 
 @transaction.atomic

@@ -91,3 +91,20 @@ def translated(field: str, language: str | None = None):
 def natural_order(expression):
     """`expression` collated for sorting as a reader expects, on either database."""
     return Collate(expression, NATURAL)
+
+
+def saved_in_bulk(model, pks, fields) -> None:
+    """Tell every post_save listener (the page cache, site search) of rows that a bulk write
+    changed: `QuerySet.update()` and `bulk_update()` send no signal, so a service that uses one
+    calls this once it is done, and the rows are heard of as if each had been saved."""
+    from django.db.models.signals import post_save
+
+    for instance in model._default_manager.filter(pk__in=list(pks)).order_by():
+        post_save.send(
+            sender=model,
+            instance=instance,
+            created=False,
+            update_fields=frozenset(fields),
+            raw=False,
+            using=instance._state.db,
+        )

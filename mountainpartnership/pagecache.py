@@ -7,8 +7,8 @@
 - Anonymous responses do not vary on Cookie: every anonymous visitor gets the same page.
 - Every key holds a generation number. Saving or deleting any record that public pages show
   moves the generation on, so nothing stale is served after a change; old entries expire.
-  Bulk updates that send no signal call `pages_changed()` themselves; anything missed is
-  at most PAGE_CACHE_SECONDS old.
+  Bulk updates send no signal: the service that makes one then calls
+  `mountainpartnership.db.saved_in_bulk`, so this and site search hear of each row.
 """
 
 import functools

@@ -4,19 +4,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from mountainpartnership.admin import AccentInsensitiveSearch
+from mountainpartnership.adminlog import log_changed
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
+from mountainpartnership.mail import site_url
 
 from .forms import ImportForm, TestSendForm
 from .models import Delivery, Edition, Item, Subscriber
@@ -89,12 +93,32 @@ class SubscriberAdmin(AccentInsensitiveSearch, admin.ModelAdmin):
         )
 
 
-class ItemInline(TranslationTabularInline):
+class EditionItemFormSet(BaseInlineFormSet):
+    """Items written in an edition's inline are for that edition's month, and approved unless
+    the secretariat says otherwise: it is the secretariat writing them."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is None or index >= self.initial_form_count():
+            kwargs["initial"] = {"status": Item.Status.APPROVED}
+        return kwargs
+
+    def save_new(self, form, commit=True):
+        # The edition is saved by now, its month set to the first of the month.
+        form.instance.target_month = self.instance.month
+        return super().save_new(form, commit=commit)
+
+
+class ItemInline(TranslationStackedInline):
     model = Item
+    formset = EditionItemFormSet
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    fields = ["position", "status", "title", "link", "member"]
+    fields = [("position", "status"), "title", "body", ("link", "member")]
     autocomplete_fields = ["member"]
-    extra = 0
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # Empty rows to fill in: without JavaScript there is no "Add another" link.
+        return 2 if obj is None else 1
 
 
 @admin.register(Item)
@@ -167,6 +191,7 @@ class EditionAdmin(TranslationAdmin):
             except ValidationError as error:
                 self.message_user(request, f"{edition}: {' '.join(error.messages)}", messages.ERROR)
             else:
+                log_changed(request, [edition], ["status", "send_at"])
                 self.message_user(
                     request,
                     _("%(edition)s will be sent at %(time)s.")
@@ -185,6 +210,7 @@ class EditionAdmin(TranslationAdmin):
             except ValidationError as error:
                 self.message_user(request, f"{edition}: {' '.join(error.messages)}", messages.ERROR)
             else:
+                log_changed(request, [edition], ["status", "send_at"])
                 # Beat checks every minute; asking now only saves the wait (no eta involved).
                 transaction.on_commit(editions_due.delay)
                 self.message_user(
@@ -197,6 +223,8 @@ class EditionAdmin(TranslationAdmin):
     def retry_failed(self, request, queryset):
         for edition in queryset:
             retried = deliveries_retry_failed(edition=edition)
+            if retried:
+                log_changed(request, [edition], ["status"])
             self.message_user(
                 request,
                 _("%(edition)s: %(count)s deliveries queued again.")
@@ -239,7 +267,13 @@ class EditionAdmin(TranslationAdmin):
             raise PermissionDenied
         form = TestSendForm(request.POST)
         if form.is_valid():
-            rendered = render_edition(edition, form.cleaned_data["language"])
+            language = form.cleaned_data["language"]
+            with translation.override(language):
+                newsletter_page = site_url(reverse("newsletter:subscribe"))
+            # The address tested is not on the list: its own links lead to the newsletter page.
+            rendered = render_edition(edition, language).personalised(
+                manage_url=newsletter_page, unsubscribe_url=newsletter_page
+            )
             message = EmailMultiAlternatives(
                 rendered.subject,
                 rendered.text,

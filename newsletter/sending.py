@@ -22,10 +22,10 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connectio
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection, transaction
 from django.db.models import F, Q
-from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from mountainpartnership.db import saved_in_bulk
 from mountainpartnership.mail import site_url
 
 from .models import Delivery, Edition, Subscriber
@@ -310,13 +310,5 @@ def edition_send_due(*, edition_id: int) -> int:
         )
         if finished:
             # One worker marks it sent; the archive, the cached pages and search hear of it.
-            edition = Edition.objects.get(pk=edition_id)
-            post_save.send(
-                sender=Edition,
-                instance=edition,
-                created=False,
-                update_fields={"status", "finished_at"},
-                raw=False,
-                using=edition._state.db,
-            )
+            saved_in_bulk(Edition, [edition_id], ["status", "finished_at"])
     return sent

@@ -178,9 +178,11 @@ def deliveries_retry_failed(*, edition) -> int:
         status=Delivery.Status.PENDING, next_attempt_at=timezone.now(), claimed_until=None
     )
     if retried:
-        Edition.objects.filter(pk=edition.pk).update(
-            status=Edition.Status.SENDING, finished_at=None
-        )
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        edition.status = Edition.Status.SENDING
+        edition.finished_at = None
+        # A save: the archive, the cached pages and search hear that it is sending again.
+        edition.save(update_fields=["status", "finished_at"])
     return retried
 
 

@@ -1,10 +1,12 @@
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from activities.models import News, Participation, StatusChange
+from activities.services import news_submit
 from members.models import Representation
 from tests.conftest import sign_in, verified_user
 from tests.factories import (
@@ -111,3 +113,36 @@ def test_news_for_a_member_is_refused_to_everyone_else(client, who):
     if who == "anonymous":
         assert "/accounts/login/" in response.url
     assert not News.objects.exists()
+
+
+def test_publishing_a_members_news_shows_it_at_once_to_visitors_and_in_search(
+    secretariat_client, django_capture_on_commit_callbacks
+):
+    member = MemberFactory(slug="condesan")
+    user = verified_user()
+    Representation.objects.create(user=user, member=member, role="colleague")
+    with django_capture_on_commit_callbacks(execute=True):
+        news = news_submit(
+            member=member,
+            user=user,
+            language="fr",
+            title="Foires aux semences andines",
+            summary="Des foires dans trois vallées.",
+            body="Les communautés échangent leurs variétés.",
+        )
+    visitor = Client()
+    assert "Foires aux semences" not in visitor.get("/fr/news/").content.decode()
+    assert visitor.get("/fr/news/")["X-Page-Cache"] == "hit"  # the page is in the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretariat_client.post(
+            reverse("admin:activities_news_changelist"),
+            {"action": "publish", "_selected_action": [news.pk], "index": 0},
+            follow=True,
+            HTTP_ACCEPT_LANGUAGE="fr",
+        )
+    assert "1 actualité approuvée et publiée." in response.content.decode()
+    assert "Foires aux semences andines" in visitor.get("/fr/news/").content.decode()
+    found = visitor.get("/fr/search/?q=semences").content.decode()
+    assert f'href="/fr/news/{news.slug}/"' in found
+    history = LogEntry.objects.get(object_id=str(news.pk))
+    assert history.is_change() and history.user.is_staff

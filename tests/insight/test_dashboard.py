@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from insight import visits
 from insight.models import Nudge, PageView
@@ -186,3 +187,21 @@ def test_page_views_gather_in_redis_and_reach_the_database_once(client):
     client.get("/es/", HTTP_USER_AGENT=browser)
     visits.flush()
     assert PageView.objects.get().count == 5
+
+
+def test_a_nudge_clicked_twice_sends_one_email_and_says_why(
+    secretariat_client, django_capture_on_commit_callbacks
+):
+    quiet = MemberFactory(name_en="Quiet Institute")
+    FocalPointFactory(member=quiet, languages="Français", email="fp@quiet.example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        secretariat_client.post(f"/fr/dashboard/members/{quiet.slug}/nudge/")
+        again = secretariat_client.post(f"/fr/dashboard/members/{quiet.slug}/nudge/", follow=True)
+    assert [message.to for message in mail.outbox] == [["fp@quiet.example.org"]]
+    assert Nudge.objects.count() == 1
+    page = again.content.decode()
+    today = date_format(timezone.localdate())
+    assert f"Quiet Institute a déjà reçu une relance le {today}" in page
+    # The page offers no second nudge: it says when the last one went.
+    row = page.split("Quiet Institute</a>")[1].split("</tr>")[0]
+    assert "Envoyer une relance" not in row and f"Relance envoyée le {today}" in row

@@ -204,11 +204,23 @@ def test_every_admin_page_is_refused_to_those_outside_the_secretariat(client, on
         staff_outside_the_secretariat(client)
     for _model, name, args in admin_pages(one_of_each):
         response = client.get(reverse(name, args=args))
-        if kind == "staff outside the secretariat":
-            assert response.status_code == 403, name
-        else:
+        if kind == "anonymous":
             assert response.status_code == 302, name
             assert response.url.startswith(reverse("admin:login"))
+        else:
+            assert response.status_code == 403, name
+
+
+def test_a_signed_in_member_who_opens_the_admin_is_told_it_is_for_the_secretariat(client):
+    sign_in(client, verified_user())
+    for path in ["/admin/", "/admin/login/?next=/admin/", "/admin/members/member/"]:
+        # Not sent to the login, which would send a signed-in person straight back.
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE="es")
+        assert response.status_code == 403, path
+        page = response.content.decode()
+        assert '<html lang="es">' in page
+        assert "La administración es para la secretaría" in page
+        assert 'href="/es/"' in page
 
 
 def test_the_admin_login_is_the_sites_login(client):
@@ -562,3 +574,23 @@ def test_unknown_filter_values_in_the_member_list_do_not_break_it(secretariat_cl
     url = reverse("admin:members_member_changelist")
     for query in [{"term": "someday"}, {"q": "%'\"<script>"}, {"o": "99"}]:
         assert secretariat_client.get(url, query).status_code in {200, 302}, query
+
+
+def test_inviting_focal_points_names_the_members_left_out_and_why(secretariat_client):
+    invited = FocalPointFactory(email="fp@andes.example.org").member
+    without = MemberFactory(name_en="Institute Without Focal Point")
+    response = secretariat_client.post(
+        reverse("admin:members_member_changelist"),
+        {"action": "invite_focal_points", "_selected_action": [invited.pk, without.pk], "index": 0},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert list(Invitation.objects.values_list("member", "email")) == [
+        (invited.pk, "fp@andes.example.org")
+    ]
+    page = response.content.decode()
+    assert "1 invitation envoyée." in page
+    assert (
+        "Pas d’invitation pour Institute Without Focal Point : ce membre n’a pas de point focal "
+        "en fonction." in page
+    )

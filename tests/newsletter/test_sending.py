@@ -327,12 +327,12 @@ def test_sending_is_refused_outside_the_secretariat(client, region):
         reverse("admin:newsletter_edition_changelist"),
         {"action": "send_now", "_selected_action": [edition.pk]},
     )
-    assert response.status_code == 302
+    assert response.status_code == 403
     edition.refresh_from_db()
     assert edition.status == Edition.Status.DRAFT
     assert (
         client.get(reverse("admin:newsletter_edition_preview", args=[edition.pk, "fr"])).status_code
-        == 302
+        == 403
     )
 
 

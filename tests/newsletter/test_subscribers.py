@@ -200,5 +200,5 @@ def test_importing_is_refused_outside_the_secretariat(client, europe):
             )
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 403
     assert not Subscriber.objects.exists()
