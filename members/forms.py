@@ -32,7 +32,13 @@ class UserChangeForm(DjangoUserChangeForm):
 
 
 class FocalPointReplaceForm(forms.ModelForm):
-    """The new focal point's details; the service ends the current one."""
+    """The new focal point's details; the service ends the current one and invites the new."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=settings.LANGUAGES,
+        help_text=_("The new focal point is invited to the portal in this language."),
+    )
 
     class Meta:
         model = FocalPoint
@@ -140,7 +146,7 @@ class ColleagueForm(forms.Form):
 class FocalPointProposalForm(forms.ModelForm):
     class Meta:
         model = FocalPointProposal
-        fields = ["name", "title", "email", "phone", "languages", "start_date"]
+        fields = ["name", "title", "email", "phone", "languages", "language", "start_date"]
         widgets = {"start_date": forms.DateInput(attrs={"type": "date"})}
 
 

@@ -1,12 +1,14 @@
 """Writes to the members app. Each function is atomic and validates before it saves."""
 
+import dataclasses
 import datetime
 import secrets
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -41,12 +43,16 @@ def focal_point_replace(
     title_es: str = "",
     phone: str = "",
     languages: str = "",
+    language: str | None = None,
+    invited_by=None,
 ) -> FocalPoint:
     """Make a new person the member's focal point from `start_date`.
 
-    The current focal point, if any, ends the day before, and stays as history. Atomic:
-    on a ValidationError nothing is saved. The current row is locked, so two replacements
-    at once cannot both succeed.
+    The current focal point, if any, ends the day before, and stays as history; so do the
+    rights of their account (see focal_point_handover). The new focal point is invited to
+    the portal in `language` (by default the first of the portal's languages they speak).
+    Atomic: on a ValidationError nothing is saved and no one is invited. The current row is
+    locked, so two replacements at once cannot both succeed.
     """
     current = (
         FocalPoint.objects.select_for_update()
@@ -82,7 +88,46 @@ def focal_point_replace(
     )
     new.full_clean()
     new.save()
+    focal_point_handover(
+        member=member, previous=current, new=new, language=language, invited_by=invited_by
+    )
     return new
+
+
+@transaction.atomic
+def focal_point_handover(
+    *,
+    member: Member,
+    previous: FocalPoint | None,
+    new: FocalPoint,
+    language: str | None = None,
+    invited_by=None,
+) -> Invitation:
+    """What follows a change of focal point, however it was made (the replace page, a
+    confirmed proposal, the member's inline in the admin).
+
+    Accounts that speak as the member's focal point, or from the outgoing focal point's
+    address, without holding a designation (linked before designations were recorded, or by
+    hand) are tied to the outgoing one, so that they end with it; and the new focal point is
+    invited in `language` (by default the first of the portal's languages they speak).
+    Atomic."""
+    from .tasks import spoken_language
+
+    representations_link_designations(member=member)
+    if previous is not None:
+        Representation.objects.filter(
+            Q(role=Representation.Role.FOCAL_POINT) | Q(user__email__iexact=previous.email),
+            member=member,
+            focal_point=None,
+        ).update(focal_point=previous)
+    return invitation_send(
+        member=member,
+        email=new.email,
+        role=Representation.Role.FOCAL_POINT,
+        language=language or spoken_language(new.languages),
+        invited_by=invited_by,
+        focal_point=new,
+    )
 
 
 @transaction.atomic
@@ -191,17 +236,59 @@ def new_token() -> str:
 
 
 @transaction.atomic
+def representations_link_designations(*, member: Member) -> int:
+    """Tie the member's accounts that hold no designation (linked by hand in the admin) to
+    the current focal point or alternate at the account's address, so that they end with it.
+    Returns how many were tied. Idempotent."""
+    linked = 0
+    current = list(member.focal_points.current())
+    unlinked = member.representations.filter(focal_point=None).select_related("user")
+    for representation in unlinked:
+        matches = [
+            fp for fp in current if fp.email.casefold() == representation.user.email.casefold()
+        ]
+        if matches:
+            representation.focal_point = matches[0]
+            representation.save(update_fields=["focal_point"])
+            linked += 1
+    return linked
+
+
+DESIGNATED_ROLES = {
+    Representation.Role.FOCAL_POINT: FocalPoint.Role.FOCAL_POINT,
+    Representation.Role.ALTERNATE: FocalPoint.Role.ALTERNATE,
+}
+
+
+@transaction.atomic
 def invitation_send(
-    *, member: Member, email: str, role: str, language: str, invited_by
+    *,
+    member: Member,
+    email: str,
+    role: str,
+    language: str,
+    invited_by,
+    focal_point: FocalPoint | None = None,
 ) -> Invitation:
     """Invite a person to represent `member`: an email in their language with a single-use link
-    valid for INVITATION_DAYS. Sent by Celery once the transaction commits."""
+    valid for INVITATION_DAYS. Sent by Celery once the transaction commits.
+
+    A focal point or alternate is invited as the holder of their designation (`focal_point`;
+    by default the member's current one of that role at that address), so that the account
+    it makes ends with the designation."""
     from .tasks import invitation_email
 
+    if focal_point is None and role in DESIGNATED_ROLES:
+        focal_point = (
+            FocalPoint.objects.current()
+            .filter(member=member, role=DESIGNATED_ROLES[role], email__iexact=email)
+            .first()
+        )
     invitation = Invitation(
         member=member,
         email=email,
         role=role,
+        focal_point=focal_point,
         language=language,
         token=new_token(),
         invited_by=invited_by,
@@ -222,22 +309,40 @@ def invitation_accept(*, token: str, user) -> Representation:
     """Link `user` to the invitation's member with its role. Single use; atomic.
 
     The account's email must be the invited address: the link proves the person reads that
-    mailbox, so an account created from it counts as verified.
+    mailbox, so an account created from it counts as verified. An account that already
+    represented the member (an ended focal point coming back as a colleague, an alternate
+    becoming the focal point) takes the invitation's role and designation instead.
     """
-    invitation = Invitation.objects.select_for_update().filter(token=token).first()
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("focal_point")
+        .filter(token=token)
+        .first()
+    )
     if invitation is None or invitation.accepted_at is not None:
         raise InvitationError(_("This invitation has already been used or does not exist."))
     if invitation.expires_at < timezone.now():
         raise InvitationError(_("This invitation has expired. Ask the secretariat for a new one."))
+    if invitation.focal_point is not None and invitation.focal_point.has_ended():
+        raise InvitationError(
+            _(
+                "This invitation was for a focal point or alternate whose term has since "
+                "ended. Ask the secretariat if you should still represent the member."
+            )
+        )
     if user.email.casefold() != invitation.email.casefold():
         raise InvitationError(
             _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
             % {"email": invitation.email}
         )
-    representation, _created = Representation.objects.get_or_create(
+    representation, _created = Representation.objects.update_or_create(
         user=user,
         member=invitation.member,
-        defaults={"role": invitation.role, "added_by": invitation.invited_by},
+        defaults={
+            "role": invitation.role,
+            "focal_point": invitation.focal_point,
+            "added_by": invitation.invited_by,
+        },
     )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
@@ -381,10 +486,14 @@ def application_reject(*, application: MembershipApplication, user, reason: str)
 
 @transaction.atomic
 def focal_point_proposal_confirm(*, proposal: FocalPointProposal, user) -> FocalPoint:
-    """The secretariat confirms a proposed focal point: it replaces the current one."""
+    """The secretariat confirms a proposed focal point: it replaces the current one (whose
+    account's rights end with it) and is invited in the proposal's language."""
+    from .tasks import spoken_language
+
     proposal = FocalPointProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != FocalPointProposal.Status.PENDING:
         raise ValidationError(_("This proposal has already been decided."))
+    language = proposal.language or spoken_language(proposal.languages)
     new = focal_point_replace(
         member=proposal.member,
         name=proposal.name,
@@ -392,8 +501,10 @@ def focal_point_proposal_confirm(*, proposal: FocalPointProposal, user) -> Focal
         phone=proposal.phone,
         languages=proposal.languages,
         start_date=max(proposal.start_date, timezone.localdate()),
-        # The proposer's words, in whatever language they wrote them; staff may translate.
-        title_en=proposal.title,
+        # In the language the proposer gave; staff may translate it.
+        **{f"title_{language}": proposal.title},
+        language=language,
+        invited_by=user,
     )
     proposal.status = FocalPointProposal.Status.CONFIRMED
     proposal.decided_at = timezone.now()

@@ -231,7 +231,7 @@ def my_member_colleagues(request, slug):
             remove = request.POST["remove"]
             # Only this member's representatives: another member's id is a 404, not a removal.
             representation = (
-                member.representations.select_related("user").filter(pk=remove).first()
+                member.representations.current().select_related("user").filter(pk=remove).first()
                 if remove.isdigit()
                 else None
             )
@@ -269,9 +269,9 @@ def my_member_colleagues(request, slug):
             "member": member,
             "form": form,
             "allowed": allowed,
-            "representations": member.representations.select_related("user").order_by(
-                "role", "user__email"
-            ),
+            "representations": member.representations.current()
+            .select_related("user")
+            .order_by("role", "user__email"),
         },
     )
 
@@ -279,7 +279,7 @@ def my_member_colleagues(request, slug):
 @login_required
 def my_member_focal_point(request, slug):
     member = permissions.editable_member_or_404(request.user, slug)
-    form = FocalPointProposalForm(request.POST or None)
+    form = FocalPointProposalForm(request.POST or None, initial={"language": get_language()})
     if request.method == "POST" and form.is_valid():
         proposal = form.save(commit=False)
         proposal.member = member

@@ -501,6 +501,7 @@ def test_replace_focal_point_page_ends_the_current_one(secretariat_client):
             "title_es": "Directora",
             "email": "l.mamani@example.org",
             "start_date": "2006-03-01",
+            "language": "es",
         },
     )
     assert response.status_code == 302
@@ -513,7 +514,13 @@ def test_replace_focal_point_with_bad_input_says_why_and_changes_nothing(secreta
     earlier = FocalPointFactory(start_date=datetime.date(2004, 1, 1))
     url = reverse("admin:members_member_replace_focal_point", args=[earlier.member.pk])
     response = secretariat_client.post(
-        url, {"name": "Too early", "email": "early@example.org", "start_date": "2003-05-01"}
+        url,
+        {
+            "name": "Too early",
+            "email": "early@example.org",
+            "start_date": "2003-05-01",
+            "language": "en",
+        },
     )
     assert response.status_code == 200
     assert "must start after the current one" in response.content.decode()

@@ -270,6 +270,7 @@ def test_proposed_focal_point_waits_for_the_secretariat(client, member_a):
             "name": "Lucía Mamani",
             "title": "Director",
             "email": "lucia@example.org",
+            "language": "en",
             "start_date": "2030-01-01",
         },
     )
