@@ -1,6 +1,7 @@
 import csv
 import datetime
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -185,9 +186,8 @@ class TermEndingFilter(admin.SimpleListFilter):
         if self.value() == "ended":
             return queryset.filter(term_ends__lt=today)
         if self.value() == "renewal":
-            return queryset.filter(
-                term_ends__gte=today, term_ends__lte=today + datetime.timedelta(days=90)
-            )
+            window = datetime.timedelta(days=settings.MEMBERSHIP_RENEWAL_WINDOW_DAYS)
+            return queryset.filter(term_ends__gte=today, term_ends__lte=today + window)
         if self.value() == "soon":
             return queryset.filter(term_ends__gte=today, term_ends__lt=soon)
         if self.value() == "later":
@@ -388,17 +388,24 @@ class MemberAdmin(TranslationAdmin):
         description=_("Renew the selected members' terms by four years"), permissions=["change"]
     )
     def renew_term(self, request, queryset):
-        renewed = members_renew_term(members=queryset)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d membership term renewed.",
-                "%(count)d membership terms renewed.",
-                renewed,
+        result = members_renew_term(members=queryset)
+        if result.renewed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d membership term renewed.",
+                    "%(count)d membership terms renewed.",
+                    len(result.renewed),
+                )
+                % {"count": len(result.renewed)},
+                messages.SUCCESS,
             )
-            % {"count": renewed},
-            messages.SUCCESS,
-        )
+        for member, reason in result.refused:
+            self.message_user(
+                request,
+                _("%(member)s not renewed: %(reason)s") % {"member": member, "reason": reason},
+                messages.WARNING,
+            )
 
     @admin.action(
         description=_("Invite the selected members' focal points to the portal"),

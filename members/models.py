@@ -281,6 +281,16 @@ class Member(models.Model):
         return reverse("members:member-detail", kwargs={"slug": self.slug})
 
     @property
+    def renewal_opens(self) -> datetime.date:
+        """The first day the current term may be renewed."""
+        return self.term_ends - datetime.timedelta(days=settings.MEMBERSHIP_RENEWAL_WINDOW_DAYS)
+
+    def renewal_open(self, today: datetime.date | None = None) -> bool:
+        """Whether the term is in its renewal window (or has ended). A renewal moves the end a
+        full term past today, out of the window: so a term is renewed once."""
+        return (today or timezone.localdate()) >= self.renewal_opens
+
+    @property
     def current_focal_point(self):
         if hasattr(self, "current_focal_points"):
             return next(iter(self.current_focal_points), None)

@@ -100,11 +100,26 @@ def can_manage_colleagues(user, member) -> bool:
     )
 
 
+def can_renew_term(user, member) -> bool:
+    """The focal point and alternates renew their membership's term; so may the secretariat.
+    When a term may be renewed is the service's rule (services.member_term_renew)."""
+    from .models import Representation
+
+    if is_secretariat(user):
+        return True
+    representation = representation_of(user, member)
+    return (
+        representation is not None
+        and representation.role in {Representation.Role.FOCAL_POINT, Representation.Role.ALTERNATE}
+        and has_verified_email(user)
+    )
+
+
 def can_see_contacts(user) -> bool:
     """Focal points' email and phone: member representatives and the secretariat only."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return is_secretariat(user) or user.representations.exists()
+    return is_secretariat(user) or is_representative(user)
 
 
 def used_second_factor(request) -> bool:

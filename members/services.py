@@ -143,23 +143,86 @@ def members_mark_inactive(*, members: MemberQuerySet) -> int:
     return changed
 
 
+def renewal_refusal(member: Member, today: datetime.date | None = None) -> str | None:
+    """Why `member`'s term cannot be renewed today, or None. The rule for everyone, the
+    secretariat included: a term is renewed inside its renewal window (from
+    MEMBERSHIP_RENEWAL_WINDOW_DAYS before it ends, or after it has ended), and renewing takes
+    the end out of the window, so each term is renewed once."""
+    today = today or timezone.localdate()
+    if member.renewal_open(today):
+        return None
+    return _("The term ends on %(end)s; it can be renewed from %(opens)s.") % {
+        "end": date_format(member.term_ends),
+        "opens": date_format(member.renewal_opens),
+    }
+
+
+def renewed_term_ends(member: Member, today: datetime.date) -> datetime.date:
+    """Where a renewal made today takes the term: a full term on from its end, or from today
+    for a term that has already ended."""
+    return add_years(max(member.term_ends, today), settings.MEMBERSHIP_TERM_YEARS)
+
+
 @transaction.atomic
-def members_renew_term(*, members: MemberQuerySet) -> int:
-    """Extend each member's term by one full term from its current end; one UPDATE in all."""
-    now = timezone.now()
-    renewed = list(Member.objects.filter(pk__in=members.values("pk")).only("pk", "term_ends"))
-    for member in renewed:
-        member.term_ends = add_years(member.term_ends, settings.MEMBERSHIP_TERM_YEARS)
-        member.updated = now
-    Member.objects.bulk_update(renewed, ["term_ends", "updated"])
+def member_term_renew(*, member: Member, user) -> TermRenewal:
+    """Renew one member's term on behalf of `user`: its focal point, an alternate or the
+    secretariat (permissions.can_renew_term), inside the renewal window (renewal_refusal).
+
+    Atomic; the member is locked, so renewals sent at once renew once. Raises PermissionDenied
+    or ValidationError, and then changes nothing."""
     from mountainpartnership.pagecache import pages_changed
 
+    from .permissions import can_renew_term
+
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if not can_renew_term(user, member):
+        raise PermissionDenied
+    today = timezone.localdate()
+    problem = renewal_refusal(member, today)
+    if problem:
+        raise ValidationError(problem)
+    member.term_ends = renewed_term_ends(member, today)
+    member.save(update_fields=["term_ends", "updated"])
     pages_changed()
-    TermRenewal.objects.bulk_create(
-        TermRenewal(member=member, renewed_on=now.date(), term_ends=member.term_ends)
-        for member in renewed
-    )
-    return len(renewed)
+    return TermRenewal.objects.create(member=member, renewed_on=today, term_ends=member.term_ends)
+
+
+@dataclasses.dataclass
+class Renewals:
+    renewed: list = dataclasses.field(default_factory=list)
+    refused: list = dataclasses.field(default_factory=list)  # (member, reason)
+
+
+@transaction.atomic
+def members_renew_term(*, members: MemberQuerySet) -> Renewals:
+    """The secretariat's bulk renewal (the admin's action): each of `members` inside its
+    renewal window is renewed by one full term, the others are left with the reason. The
+    same rule as for a representative: the window is what keeps a term to one renewal, and
+    an early renewal is what the window is there to refuse.
+
+    Atomic; the members are locked, so the action sent twice renews once. One UPDATE and one
+    INSERT in all, whatever the number of members."""
+    from mountainpartnership.pagecache import pages_changed
+
+    now = timezone.now()
+    today = timezone.localdate()
+    result = Renewals()
+    for member in Member.objects.select_for_update().filter(pk__in=members.values("pk")):
+        problem = renewal_refusal(member, today)
+        if problem:
+            result.refused.append((member, problem))
+        else:
+            member.term_ends = renewed_term_ends(member, today)
+            member.updated = now
+            result.renewed.append(member)
+    if result.renewed:
+        Member.objects.bulk_update(result.renewed, ["term_ends", "updated"])
+        TermRenewal.objects.bulk_create(
+            TermRenewal(member=member, renewed_on=today, term_ends=member.term_ends)
+            for member in result.renewed
+        )
+        pages_changed()
+    return result
 
 
 # Fields a representative edits on the site, and that the change history records.

@@ -207,8 +207,15 @@ def my_member_confirm(request, slug):
 @login_required
 def my_member_renew(request, slug):
     member = permissions.editable_member_or_404(request.user, slug)
+    allowed = permissions.can_renew_term(request.user, member)
     if request.method == "POST":
-        services.members_renew_term(members=Member.objects.filter(pk=member.pk))
+        if not allowed:
+            raise PermissionDenied
+        try:
+            services.member_term_renew(member=member, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("members:my-member-renew", slug=member.slug)
         member.refresh_from_db()
         messages.success(
             request,
@@ -216,7 +223,15 @@ def my_member_renew(request, slug):
             % {"date": date_format(member.term_ends)},
         )
         return redirect("members:my-member-edit", slug=member.slug)
-    return render(request, "members/my_member_renew.html", {"member": member})
+    return render(
+        request,
+        "members/my_member_renew.html",
+        {
+            "member": member,
+            "allowed": allowed,
+            "refusal": services.renewal_refusal(member),
+        },
+    )
 
 
 @login_required

@@ -334,8 +334,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# A membership term runs four years and is renewable.
+# A membership term runs four years and is renewable, once, from this many days before it
+# ends (when its focal point is reminded); a term that has ended may still be renewed.
 MEMBERSHIP_TERM_YEARS = 4
+MEMBERSHIP_RENEWAL_WINDOW_DAYS = 90
 # How long an invitation link (to a focal point or a colleague) stays valid.
 INVITATION_DAYS = 14
 # Logos: size and formats accepted from members.
