@@ -1,11 +1,18 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
+from mountainpartnership.i18n import (
+    TRANSLATION_NOTE,
+    WRITTEN_NOTE,
+    WrittenInAnyLanguageAdmin,
+    language_fieldsets,
+)
 
 from .models import (
     Activity,
@@ -174,7 +181,8 @@ class FundingOpportunityAdmin(TranslationAdmin):
 
 
 @admin.register(News)
-class NewsAdmin(TranslationAdmin):
+class NewsAdmin(WrittenInAnyLanguageAdmin, TranslationAdmin):
+    written_fields = ("title", "summary", "body")
     list_display = ["title", "status", "published_at", "member", "author"]
     list_filter = ["status"]
     list_select_related = ["member", "author"]
@@ -185,7 +193,7 @@ class NewsAdmin(TranslationAdmin):
     actions = ["publish"]
     fieldsets = [
         (None, {"fields": ["slug", "status", "published_at", "member", "areas"]}),
-        *language_fieldsets("title", "summary", "body", description=TRANSLATION_NOTE),
+        *language_fieldsets("title", "summary", "body", description=WRITTEN_NOTE),
     ]
 
     @admin.action(description=_("Approve and publish the selected posts"), permissions=["change"])

@@ -12,6 +12,7 @@ from django_countries.fields import CountryField
 
 from members.models import Area, Member, Region
 from mountainpartnership.db import natural_order, translated
+from mountainpartnership.i18n import require_some_language
 
 # An activity not updated for this long is marked as stale on its page.
 STALE_AFTER = datetime.timedelta(days=183)
@@ -403,3 +404,6 @@ class News(models.Model):
 
     def get_absolute_url(self):
         return reverse("activities:news-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        require_some_language(self, ["title", "summary", "body"])

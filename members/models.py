@@ -127,7 +127,7 @@ class MemberQuerySet(models.QuerySet):
 
     def by_name(self):
         """Sorted by name in the active language, accents and case as a reader expects."""
-        return self.order_by(natural_order(translated("name")), "pk")
+        return self.order_by(natural_order(translated("name", english_required=True)), "pk")
 
     def with_current_focal_point(self):
         """Fetch each member's current focal point in one query, as `current_focal_points`."""
@@ -268,7 +268,9 @@ class Member(models.Model):
             # of 50 is read from an index instead of sorting every member.
             *[
                 models.Index(
-                    natural_order(translated("name", code)), F("id"), name=f"member_name_{code}"
+                    natural_order(translated("name", code, english_required=True)),
+                    F("id"),
+                    name=f"member_name_{code}",
                 )
                 for code in ["en", "fr", "es"]
             ],

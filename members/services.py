@@ -426,13 +426,13 @@ APPLICATION_SALT = "members.application.confirm"
 
 
 @transaction.atomic
-def application_submit(*, form, language: str) -> MembershipApplication:
-    """Save an application from the public form; a confirmation link goes to the proposed
-    focal point's address. Nothing reaches the secretariat's queue until it is confirmed."""
+def application_submit(*, form) -> MembershipApplication:
+    """Save an application from the public form, in the language the applicant says they
+    write in (the form's `language`); a confirmation link goes to the proposed focal point's
+    address. Nothing reaches the secretariat's queue until it is confirmed."""
     from .tasks import application_confirmation_email
 
     application = form.save(commit=False)
-    application.language = language
     application.status = MembershipApplication.Status.UNCONFIRMED
     application.full_clean()
     application.save()
@@ -490,12 +490,11 @@ def application_approve(*, application: MembershipApplication, user) -> Member:
         region=application.region,
         website=application.website,
         date_joined=today,
+        # The organisation's own name, the one every language shows until the secretariat
+        # adds a translated one; the description stays in the language it was written in.
         name_en=application.name,
         **{f"description_{application.language}": application.description},
     )
-    if application.language != "en":
-        # English is required; until the secretariat translates it, it shows the original.
-        member.description_en = application.description
     member.full_clean()
     member.save()
     member.areas.set(application.areas.all())
@@ -506,8 +505,7 @@ def application_approve(*, application: MembershipApplication, user) -> Member:
         phone=application.focal_point_phone,
         languages=application.focal_point_languages,
         start_date=today,
-        # In the applicant's language, and in English until the secretariat translates it.
-        **{f"title_{code}": application.focal_point_title for code in {"en", application.language}},
+        **{f"title_{application.language}": application.focal_point_title},
     )
     focal_point.full_clean()
     focal_point.save()

@@ -366,9 +366,9 @@ def invitation_accept(request, token):
 
 
 def join(request):
-    form = MembershipApplicationForm(request.POST or None)
+    form = MembershipApplicationForm(request.POST or None, initial={"language": get_language()})
     if request.method == "POST" and form.is_valid():
-        services.application_submit(form=form, language=get_language())
+        services.application_submit(form=form)
         return redirect("members:join-sent")
     return render(request, "members/join.html", {"form": form})
 

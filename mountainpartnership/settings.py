@@ -131,7 +131,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Languages: English is the source and the fallback of every translated field.
+# Languages: English is the first fallback of every translated field. Text members write is
+# kept in the language they wrote it in, so where English is empty too, the others stand in.
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
@@ -140,7 +141,7 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
-MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "fr", "es")
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

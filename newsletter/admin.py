@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
+from mountainpartnership.i18n import (
+    TRANSLATION_NOTE,
+    WRITTEN_NOTE,
+    WrittenInAnyLanguageAdmin,
+    language_fieldsets,
+)
 
 from .forms import ImportForm, TestSendForm
 from .models import Delivery, Edition, Item, Subscriber
@@ -88,8 +93,9 @@ class SubscriberAdmin(admin.ModelAdmin):
         )
 
 
-class ItemInline(TranslationTabularInline):
+class ItemInline(WrittenInAnyLanguageAdmin, TranslationTabularInline):
     model = Item
+    written_fields = ("title", "body")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["position", "status", "title", "link", "member"]
     autocomplete_fields = ["member"]
@@ -97,7 +103,8 @@ class ItemInline(TranslationTabularInline):
 
 
 @admin.register(Item)
-class ItemAdmin(TranslationAdmin):
+class ItemAdmin(WrittenInAnyLanguageAdmin, TranslationAdmin):
+    written_fields = ("title", "body")
     list_display = ["title", "member", "target_month", "status", "edition", "position"]
     list_filter = ["status", "target_month", "edition"]
     list_select_related = ["member", "edition"]
@@ -106,7 +113,7 @@ class ItemAdmin(TranslationAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["status", "edition", "position", "target_month", "member", "link"]}),
-        *language_fieldsets("title", "body", description=TRANSLATION_NOTE),
+        *language_fieldsets("title", "body", description=WRITTEN_NOTE),
     ]
 
 

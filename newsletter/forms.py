@@ -70,3 +70,8 @@ class ItemSubmissionForm(forms.Form):
         input_formats=["%Y-%m", "%Y-%m-%d"],
         help_text=_("The month of the edition."),
     )
+    language = forms.ChoiceField(
+        label=_("Language you write in"),
+        choices=settings.LANGUAGES,
+        help_text=_("The text is kept in this language; the secretariat may translate it."),
+    )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Area, Region
+from mountainpartnership.i18n import require_some_language
 
 
 def new_key() -> str:
@@ -171,6 +172,9 @@ class Item(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        require_some_language(self, ["title", "body"])
 
 
 class Delivery(models.Model):

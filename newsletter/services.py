@@ -186,8 +186,8 @@ def deliveries_retry_failed(*, edition) -> int:
 
 @transaction.atomic
 def item_submit(*, member, user, language: str, title: str, body: str, link: str, target_month):
-    """A member's newsletter item, in the writer's language; the secretariat reviews,
-    translates, approves and places it in an edition."""
+    """A member's newsletter item, kept in the language it is written in (`language`) and in
+    no other; the secretariat reviews, translates, approves and places it in an edition."""
     from .models import Item
 
     item = Item(
@@ -195,11 +195,7 @@ def item_submit(*, member, user, language: str, title: str, body: str, link: str
         submitted_by=user,
         link=link,
         target_month=target_month.replace(day=1),
-        **{
-            f"{field}_{code}": value
-            for field, value in [("title", title), ("body", body)]
-            for code in {"en", language}
-        },
+        **{f"{field}_{language}": value for field, value in [("title", title), ("body", body)]},
     )
     item.full_clean()
     item.save()

@@ -181,7 +181,7 @@ def test_bad_input_is_explained_in_the_readers_language_and_saves_nothing(client
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Este campo es obligatorio." in page
+    assert "Introduzca una dirección de correo electrónico válida." in page
     assert "Introduzca una URL válida." in page
     member_a.refresh_from_db()
     assert member_a.description_en == "Research in the Andes."
