@@ -159,7 +159,7 @@ class EditionAdmin(TranslationAdmin):
         lines = format_html_join(
             "",
             "<li>{} · {} · {}: {}</li>",
-            ((r["status"], r["language"], r["region__slug"], r["total"]) for r in rows),
+            ((r["status"], r["language"], r["region__slug"] or "—", r["total"]) for r in rows),
         )
         return format_html(
             "<ul>{}</ul><p>{}: {}</p>", lines, _("in doubt (claimed, not confirmed)"), in_doubt

@@ -41,7 +41,13 @@ class Subscriber(models.Model):
     email = models.EmailField(_("email"))
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="subscribers", verbose_name=_("region")
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subscribers",
+        verbose_name=_("region"),
+        help_text=_("Empty when the subscriber did not say."),
     )
     format = models.CharField(
         _("format"), max_length=5, choices=Format.choices, default=Format.HTML
@@ -189,7 +195,9 @@ class Delivery(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     language = models.CharField(_("language"), max_length=5)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
     )

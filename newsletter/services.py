@@ -29,7 +29,9 @@ def email_once(subscriber: Subscriber, kind: str) -> None:
 
 
 @transaction.atomic
-def subscriber_subscribe(*, email: str, language: str, region: Region, format: str, topics) -> None:
+def subscriber_subscribe(
+    *, email: str, language: str, region: Region | None, format: str, topics
+) -> None:
     """Put an address on the list, pending until it confirms from the emailed link.
 
     Answers nothing about the address: a new one gets a confirmation link, a pending one the
