@@ -1,8 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
@@ -10,7 +11,12 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from mountainpartnership import zones
 from mountainpartnership.admin import AccentInsensitiveSearch
 from mountainpartnership.adminlog import log_changed
-from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
+from mountainpartnership.i18n import (
+    TRANSLATION_NOTE,
+    WRITTEN_NOTE,
+    WrittenInAnyLanguageAdmin,
+    language_fieldsets,
+)
 
 from .models import (
     Activity,
@@ -23,7 +29,7 @@ from .models import (
     Participation,
     StatusChange,
 )
-from .services import news_publish
+from .services import NEEDS_REASON, activity_status_change, news_publish
 
 # Addresses typed without a scheme are https ones (Django 6 makes this the default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -54,7 +60,7 @@ class OutputInline(TranslationTabularInline):
 
 class StatusChangeInline(admin.TabularInline):
     model = StatusChange
-    fields = ["changed_at", "status", "reason", "changed_by"]
+    fields = ["changed_at", "status", "reason", "language", "changed_by"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -64,8 +70,57 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+class ActivityAdminForm(forms.ModelForm):
+    """A change of status takes its reason from what was typed with it, in the language of
+    the field it was typed in; the reason the form showed for the earlier status does not
+    carry over to the new one."""
+
+    def status_changes(self) -> bool:
+        return not self.instance.pk or "status" in self.changed_data
+
+    def typed_reasons(self) -> dict[str, str]:
+        """The reasons typed in this form, by language."""
+        return {
+            code: (self.cleaned_data.get(f"status_reason_{code}") or "").strip()
+            for code in LANGUAGES
+            if f"status_reason_{code}" in self.changed_data
+            and (self.cleaned_data.get(f"status_reason_{code}") or "").strip()
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.status_changes():
+            typed = self.typed_reasons()
+            for code in LANGUAGES:
+                if code not in typed and f"status_reason_{code}" in cleaned:
+                    cleaned[f"status_reason_{code}"] = ""
+            if cleaned.get("status") in NEEDS_REASON and not typed:
+                field = f"status_reason_{translation.get_language()}"
+                self.add_error(
+                    field if field in self.fields else None,
+                    _("Say why the activity is stalled or cancelled."),
+                )
+        return cleaned
+
+    def reason_and_language(self) -> tuple[str, str, dict[str, str]]:
+        """(reason, its language, the same reason in other languages) for the status change:
+        in the admin's own language if typed in it, else the first typed."""
+        typed = self.typed_reasons()
+        if not typed:
+            return "", translation.get_language() or settings.LANGUAGE_CODE, {}
+        language = translation.get_language()
+        if language not in typed:
+            language = next(iter(typed))
+        reason = typed.pop(language)
+        return reason, language, typed
+
+
 @admin.register(Activity)
 class ActivityAdmin(AccentInsensitiveSearch, TranslationAdmin):
+    form = ActivityAdminForm
     list_display = ["title", "status", "status_since", "updated", "lead_count", "stale"]
     list_filter = ["status", "areas"]
     search_fields = ["title_en", "title_fr", "title_es", "members__name_en", "members__acronym"]
@@ -99,20 +154,24 @@ class ActivityAdmin(AccentInsensitiveSearch, TranslationAdmin):
         return activity.is_stale
 
     def save_model(self, request, obj, form, change):
-        """Every save counts as an update; a new status is recorded with who set it."""
+        """Every save counts as an update; a new status goes through the service, which
+        records it with who set it and why (ActivityAdminForm.reason_and_language)."""
         now = timezone.now()
         obj.updated = now
-        status_changed = not change or "status" in form.changed_data
+        status_changed = form.status_changes()
         if status_changed:
             obj.status_since = now
         super().save_model(request, obj, form, change)
         if status_changed:
-            StatusChange.objects.create(
+            reason, language, translations = form.reason_and_language()
+            activity_status_change(
                 activity=obj,
                 status=obj.status,
-                reason=obj.status_reason_en or "",
-                changed_by=request.user,
-                changed_at=now,
+                user=request.user,
+                reason=reason,
+                language=language,
+                translations=translations,
+                when=now,
             )
 
 
@@ -189,7 +248,8 @@ class FundingOpportunityAdmin(AccentInsensitiveSearch, TranslationAdmin):
 
 
 @admin.register(News)
-class NewsAdmin(AccentInsensitiveSearch, TranslationAdmin):
+class NewsAdmin(AccentInsensitiveSearch, WrittenInAnyLanguageAdmin, TranslationAdmin):
+    written_fields = ("title", "summary", "body")
     list_display = ["title", "status", "published_at", "member", "author"]
     list_filter = ["status"]
     list_select_related = ["member", "author"]
@@ -200,7 +260,7 @@ class NewsAdmin(AccentInsensitiveSearch, TranslationAdmin):
     actions = ["publish"]
     fieldsets = [
         (None, {"fields": ["slug", "status", "published_at", "member", "areas"]}),
-        *language_fieldsets("title", "summary", "body", description=TRANSLATION_NOTE),
+        *language_fieldsets("title", "summary", "body", description=WRITTEN_NOTE),
     ]
 
     @admin.action(description=_("Approve and publish the selected posts"), permissions=["change"])

@@ -12,6 +12,7 @@ from django_countries.fields import CountryField
 from members.models import Area, Member, Region
 from mountainpartnership import zones
 from mountainpartnership.db import natural_order, translated
+from mountainpartnership.i18n import require_some_language
 
 # An activity not updated for this long is marked as stale on its page.
 STALE_AFTER = datetime.timedelta(days=183)
@@ -64,7 +65,13 @@ class Activity(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
     )
     status_reason = models.TextField(
-        _("reason"), blank=True, help_text=_("Why the activity is stalled or cancelled.")
+        _("reason for the current status"),
+        blank=True,
+        help_text=_(
+            "Required for stalled and cancelled, optional otherwise. When you change the "
+            "status, write why in your own language; it is recorded with the change, and the "
+            "reason for the earlier status does not carry over."
+        ),
     )
     status_since = models.DateTimeField(_("in this status since"), default=timezone.now)
     created = models.DateTimeField(_("created"), auto_now_add=True)
@@ -93,13 +100,9 @@ class Activity(models.Model):
         return reverse("activities:activity-detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        if (
-            self.status in {self.Status.STALLED, self.Status.CANCELLED}
-            and not self.status_reason_en
-        ):
-            raise ValidationError(
-                {"status_reason_en": _("Say why the activity is stalled or cancelled.")}
-            )
+        reasons = [getattr(self, f"status_reason_{code}") for code, _name in settings.LANGUAGES]
+        if self.status in {self.Status.STALLED, self.Status.CANCELLED} and not any(reasons):
+            raise ValidationError({"status": _("Say why the activity is stalled or cancelled.")})
 
     @property
     def is_stale(self):
@@ -139,11 +142,15 @@ class Participation(models.Model):
 
 
 class StatusChange(models.Model):
-    """The recorded history of an activity's status: who changed it, when, and why."""
+    """The recorded history of an activity's status: who changed it, when, and why, in the
+    words and the language of the person who changed it."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="status_changes")
     status = models.CharField(_("status"), max_length=20, choices=Activity.Status.choices)
     reason = models.TextField(_("reason"), blank=True)
+    language = models.CharField(
+        _("language of the reason"), max_length=5, choices=settings.LANGUAGES
+    )
     changed_at = models.DateTimeField(_("when"), default=timezone.now)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -394,3 +401,6 @@ class News(models.Model):
 
     def get_absolute_url(self):
         return reverse("activities:news-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        require_some_language(self, ["title", "summary", "body"])

@@ -1,8 +1,9 @@
 """Writes to the activities app: atomic, validated."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mountainpartnership.db import unique_slug
@@ -14,40 +15,74 @@ NEEDS_REASON = {Activity.Status.STALLED, Activity.Status.CANCELLED}
 
 @transaction.atomic
 def activity_status_change(
-    *, activity: Activity, status: str, user=None, reason: str = "", when=None
+    *,
+    activity: Activity,
+    status: str,
+    user=None,
+    reason: str = "",
+    language: str | None = None,
+    translations: dict[str, str] | None = None,
+    when=None,
 ) -> StatusChange:
     """Move an activity to `status` and record who did it, when and why.
 
+    The reason belongs to this change alone: it is written in `language` (by default the
+    active one) and stored in that language's field, the earlier status's reason in every
+    language is dropped, and `translations` may give the same reason in other languages.
     Stalled and cancelled need a reason. Atomic; nothing changes on a ValidationError.
     """
     if status not in Activity.Status.values:
         raise ValidationError({"status": _("Unknown status.")})
+    languages = [code for code, _name in settings.LANGUAGES]
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    if language not in languages:
+        raise ValidationError({"language": _("Unknown language.")})
+    reason = reason.strip()
+    if status in NEEDS_REASON and not reason:
+        raise ValidationError({"reason": _("Say why the activity is stalled or cancelled.")})
+    reasons = {code: "" for code in languages}
+    reasons.update(
+        {code: text.strip() for code, text in (translations or {}).items() if code in reasons}
+    )
+    reasons[language] = reason
     when = when or timezone.now()
     activity.status = status
-    activity.status_reason_en = reason.strip() if status in NEEDS_REASON else ""
+    for code, text in reasons.items():
+        setattr(activity, f"status_reason_{code}", text)
     activity.status_since = when
     activity.updated = when
     activity.full_clean()
-    activity.save(update_fields=["status", "status_reason_en", "status_since", "updated"])
+    activity.save(
+        update_fields=[
+            "status",
+            *[f"status_reason_{code}" for code in languages],
+            "status_since",
+            "updated",
+        ]
+    )
     return StatusChange.objects.create(
-        activity=activity, status=status, reason=reason.strip(), changed_by=user, changed_at=when
+        activity=activity,
+        status=status,
+        reason=reason,
+        language=language,
+        changed_by=user,
+        changed_at=when,
     )
 
 
 @transaction.atomic
 def news_submit(*, member, user, language: str, title: str, summary: str, body: str) -> News:
-    """A member's news post, in the writer's language, as a draft for the secretariat to
-    approve (it then publishes it from the admin). Atomic; validates before saving."""
+    """A member's news post, kept in the language it is written in (`language`) and in no
+    other until the secretariat translates it, as a draft for the secretariat to approve (it
+    then publishes it from the admin). Atomic; validates before saving."""
     news = News(
         member=member,
         author=user,
         status=News.Status.DRAFT,
         slug=unique_slug(News, title, fallback="post"),
-        # English is required; the secretariat translates, and until then it shows the original.
         **{
-            f"{field}_{code}": value
+            f"{field}_{language}": value
             for field, value in [("title", title), ("summary", summary), ("body", body)]
-            for code in {"en", language}
         },
     )
     news.full_clean()

@@ -33,5 +33,5 @@ class FundingOpportunityTranslationOptions(TranslationOptions):
 
 @register(News)
 class NewsTranslationOptions(TranslationOptions):
+    # Members write news in their own language: none is required (News.clean asks for one).
     fields = ("title", "summary", "body")
-    required_languages = {"en": ("title", "summary", "body")}

@@ -147,11 +147,9 @@ def news_detail(request, slug):
 def news_submit(request, slug):
     """A representative sends news about their organisation; it waits for the secretariat."""
     member = permissions.editable_member_or_404(request.user, slug)
-    form = NewsSubmissionForm(request.POST or None)
+    form = NewsSubmissionForm(request.POST or None, initial={"language": get_language()})
     if request.method == "POST" and form.is_valid():
-        services.news_submit(
-            member=member, user=request.user, language=get_language(), **form.cleaned_data
-        )
+        services.news_submit(member=member, user=request.user, **form.cleaned_data)
         messages.success(
             request, _("Thank you. The secretariat will read your news and publish it.")
         )

@@ -8,12 +8,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from members.permissions import has_verified_email, is_secretariat
+from members.permissions import has_verified_email, is_representative, is_secretariat
 from mountainpartnership import zones
-
-
-def is_representative(user) -> bool:
-    return user.is_authenticated and user.is_active and user.representations.exists()
 
 
 def can_read(user, space) -> bool:
@@ -31,7 +27,7 @@ def readers_among(space, users) -> set[int]:
     queries at most whatever their number: for sending a new post to its followers."""
     from django.db.models import F, Q
 
-    from members.models import User
+    from members.models import Representation, User
     from members.permissions import SECRETARIAT_GROUP
 
     active = User.objects.filter(pk__in=[user.pk for user in users], is_active=True)
@@ -41,7 +37,7 @@ def readers_among(space, users) -> set[int]:
         Q(is_superuser=True) | Q(groups__name=SECRETARIAT_GROUP)
     )
     representatives = active.filter(
-        representations__isnull=False,
+        pk__in=Representation.objects.current().values("user_id"),
         emailaddress__verified=True,
         emailaddress__email__iexact=F("email"),
     )

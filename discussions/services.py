@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Area, User
-from members.permissions import is_secretariat
+from members.permissions import current_representations, is_secretariat
 from mountainpartnership.db import unique_slug
 
 from . import permissions
@@ -78,7 +78,7 @@ def _refuse_unless_allowed(user, space, topic, kind):
 
 
 def _speaking_for(user):
-    representation = user.representations.select_related("member").order_by("pk").first()
+    representation = current_representations(user).select_related("member").order_by("pk").first()
     return representation.member if representation else None
 
 

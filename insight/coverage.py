@@ -1,5 +1,6 @@
-"""Translation coverage: for each kind of translated record, how many lack a French or a
-Spanish text where the English one exists, and a queue of them linking to their admin form."""
+"""Translation coverage: for each kind of translated record, how many lack a text in a
+language where another language has one (English included: what members write is kept in
+the language they wrote it in), and a queue of them linking to their admin form."""
 
 import dataclasses
 
@@ -8,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from modeltranslation.translator import translator
 
-LANGUAGES = ["fr", "es"]
+LANGUAGES = ["en", "fr", "es"]
 
 
 @dataclasses.dataclass
@@ -19,15 +20,21 @@ class Coverage:
     missing: dict  # language → count
 
 
+def has_text(name: str) -> Q:
+    return ~Q(**{name: ""}) & Q(**{f"{name}__isnull": False})
+
+
 def missing_filter(model, language: str) -> Q:
-    """Records with some English text whose `language` version is empty."""
+    """Records with a field that has text in another language and none in `language`."""
     condition = Q(pk__in=[])
     for field in translator.get_options_for_model(model).fields:
-        english = f"{field}_en"
+        elsewhere = Q(pk__in=[])
+        for code in LANGUAGES:
+            if code != language:
+                elsewhere |= has_text(f"{field}_{code}")
         own = f"{field}_{language}"
-        has_english = ~Q(**{english: ""}) & Q(**{f"{english}__isnull": False})
         lacks_own = Q(**{own: ""}) | Q(**{f"{own}__isnull": True})
-        condition |= has_english & lacks_own
+        condition |= elsewhere & lacks_own
     return condition
 
 

@@ -120,6 +120,8 @@ def newsletter_figures(editions=6) -> dict:
                 n=Count("subscribers", filter=Q(subscribers__status=Subscriber.Status.CONFIRMED))
             ).order_by("position", "slug")
         ),
+        # Those who did not say, counted apart rather than in a region.
+        "region_not_said": confirmed.filter(region=None).count(),
         "editions": recent,
     }
 
@@ -239,6 +241,7 @@ def report(day: datetime.date) -> dict:
                 n=Count("subscribers", filter=Q(subscribers__in=recipients))
             ).order_by("position", "slug")
         ),
+        "recipients_not_said": recipients.filter(region=None).count(),
         "recipients_total": recipients.count(),
         "visits": visits(months),
     }

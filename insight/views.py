@@ -159,6 +159,7 @@ def report_csv(data) -> HttpResponse:
     writer.writerow([_("Region"), _("Newsletter recipients")])
     for region in data["recipients"]:
         writer.writerow([region.name, region.n])
+    writer.writerow([_("Region not said"), data["recipients_not_said"]])
     writer.writerow([_("Total"), data["recipients_total"]])
     writer.writerow([])
     writer.writerow([_("Month"), _("Page views")])

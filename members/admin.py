@@ -42,6 +42,7 @@ from .selectors import ADMIN_COLUMNS, member_csv_rows
 from .services import (
     application_approve,
     application_reject,
+    focal_point_handover,
     focal_point_proposal_confirm,
     focal_point_proposal_decline,
     focal_point_replace,
@@ -49,7 +50,9 @@ from .services import (
     member_change_restore,
     members_mark_inactive,
     members_renew_term,
+    representations_link_designations,
 )
+from .tasks import spoken_language
 
 
 @admin.register(User)
@@ -187,9 +190,8 @@ class TermEndingFilter(admin.SimpleListFilter):
         if self.value() == "ended":
             return queryset.filter(term_ends__lt=today)
         if self.value() == "renewal":
-            return queryset.filter(
-                term_ends__gte=today, term_ends__lte=today + datetime.timedelta(days=90)
-            )
+            window = datetime.timedelta(days=settings.MEMBERSHIP_RENEWAL_WINDOW_DAYS)
+            return queryset.filter(term_ends__gte=today, term_ends__lte=today + window)
         if self.value() == "soon":
             return queryset.filter(term_ends__gte=today, term_ends__lt=soon)
         if self.value() == "later":
@@ -218,8 +220,10 @@ class RecordConfirmedFilter(admin.SimpleListFilter):
 class RepresentationInline(admin.TabularInline):
     model = Representation
     fk_name = "member"
-    fields = ["user", "role", "created"]
-    readonly_fields = ["created"]
+    # The designation is tied by the service (an account at a current focal point's or
+    # alternate's address holds theirs), not chosen here.
+    fields = ["user", "role", "focal_point", "created"]
+    readonly_fields = ["focal_point", "created"]
     autocomplete_fields = ["user"]
     extra = 0
 
@@ -312,6 +316,30 @@ class MemberAdmin(AccentInsensitiveSearch, TranslationAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_current_focal_point()
 
+    def save_related(self, request, form, formsets, change):
+        """A new current focal point entered in the inline is handed over to as on the
+        replace page: the outgoing one's account ends with them, the new one is invited."""
+        member = form.instance
+        if not change:
+            # A new member's focal point is invited with the action, once the record is right.
+            super().save_related(request, form, formsets, change)
+            representations_link_designations(member=member)
+            return
+        before = member.focal_points.focal_points().current().first()
+        super().save_related(request, form, formsets, change)
+        representations_link_designations(member=member)
+        after = member.focal_points.focal_points().current().first()
+        if after is not None and (before is None or after.pk != before.pk):
+            previous = before or (
+                member.focal_points.focal_points()
+                .exclude(pk=after.pk)
+                .order_by(F("end_date").desc(nulls_last=True))
+                .first()
+            )
+            focal_point_handover(
+                member=member, previous=previous, new=after, invited_by=request.user
+            )
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "areas":
             kwargs["form_class"] = AreasField
@@ -366,20 +394,25 @@ class MemberAdmin(AccentInsensitiveSearch, TranslationAdmin):
         description=_("Renew the selected members' terms by four years"), permissions=["change"]
     )
     def renew_term(self, request, queryset):
-        # Listed first: a renewed member may leave a list filtered by its term.
-        members = list(queryset)
-        renewed = members_renew_term(members=Member.objects.filter(pk__in=[m.pk for m in members]))
-        log_changed(request, members, ["term_ends"])
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d membership term renewed.",
-                "%(count)d membership terms renewed.",
-                renewed,
+        result = members_renew_term(members=queryset)
+        log_changed(request, result.renewed, ["term_ends"])
+        if result.renewed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d membership term renewed.",
+                    "%(count)d membership terms renewed.",
+                    len(result.renewed),
+                )
+                % {"count": len(result.renewed)},
+                messages.SUCCESS,
             )
-            % {"count": renewed},
-            messages.SUCCESS,
-        )
+        for member, reason in result.refused:
+            self.message_user(
+                request,
+                _("%(member)s not renewed: %(reason)s") % {"member": member, "reason": reason},
+                messages.WARNING,
+            )
 
     @admin.action(
         description=_("Invite the selected members' focal points to the portal"),
@@ -416,16 +449,22 @@ class MemberAdmin(AccentInsensitiveSearch, TranslationAdmin):
         if not self.has_change_permission(request, member):
             raise PermissionDenied
         current = member.current_focal_point
-        form = FocalPointReplaceForm(request.POST or None)
+        # The outgoing focal point's language is the likeliest guess for the next one's.
+        guess = spoken_language(current.languages) if current else translation.get_language()
+        form = FocalPointReplaceForm(request.POST or None, initial={"language": guess})
         if request.method == "POST" and form.is_valid():
             try:
-                new = focal_point_replace(member=member, **form.cleaned_data)
+                new = focal_point_replace(
+                    member=member, invited_by=request.user, **form.cleaned_data
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 self.message_user(
                     request,
-                    _("%(name)s is now the focal point of %(member)s.")
+                    _(
+                        "%(name)s is now the focal point of %(member)s, and is invited to the portal."
+                    )
                     % {"name": new.name, "member": member},
                     messages.SUCCESS,
                 )

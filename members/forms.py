@@ -32,7 +32,13 @@ class UserChangeForm(DjangoUserChangeForm):
 
 
 class FocalPointReplaceForm(forms.ModelForm):
-    """The new focal point's details; the service ends the current one."""
+    """The new focal point's details; the service ends the current one and invites the new."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=settings.LANGUAGES,
+        help_text=_("The new focal point is invited to the portal in this language."),
+    )
 
     class Meta:
         model = FocalPoint
@@ -113,7 +119,8 @@ class MemberEditForm(forms.ModelForm):
         }
         help_texts = {
             "description_en": _(
-                "Required. Readers of the other languages see it when theirs is empty."
+                "Write in the languages you can. Where a language is left empty, its readers "
+                "see English, or else another language, marked as such."
             ),
         }
         widgets = {
@@ -125,7 +132,6 @@ class MemberEditForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["areas"].group()
-        self.fields["description_en"].required = True
         self.fields["logo"].validators.append(validate_logo)
         self.fields["logo"].widget = forms.ClearableFileInput(
             attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}
@@ -140,7 +146,7 @@ class ColleagueForm(forms.Form):
 class FocalPointProposalForm(forms.ModelForm):
     class Meta:
         model = FocalPointProposal
-        fields = ["name", "title", "email", "phone", "languages", "start_date"]
+        fields = ["name", "title", "email", "phone", "languages", "language", "start_date"]
         widgets = {"start_date": forms.DateInput(attrs={"type": "date"})}
 
 
@@ -182,6 +188,7 @@ class MembershipApplicationForm(HoneypotMixin, forms.ModelForm):
     class Meta:
         model = MembershipApplication
         fields = [
+            "language",
             "name",
             "acronym",
             "type",
@@ -201,6 +208,12 @@ class MembershipApplicationForm(HoneypotMixin, forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "contribution": forms.Textarea(attrs={"rows": 5}),
+        }
+        labels = {"language": _("Language of your application")}
+        help_texts = {
+            "language": _(
+                "The language you write in: your texts are kept in it, and we write to you in it."
+            )
         }
 
     def __init__(self, *args, **kwargs):

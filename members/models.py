@@ -127,7 +127,7 @@ class MemberQuerySet(models.QuerySet):
 
     def by_name(self):
         """Sorted by name in the active language, accents and case as a reader expects."""
-        return self.order_by(natural_order(translated("name")), "pk")
+        return self.order_by(natural_order(translated("name", english_required=True)), "pk")
 
     def with_current_focal_point(self):
         """Fetch each member's current focal point in one query, as `current_focal_points`."""
@@ -268,7 +268,9 @@ class Member(models.Model):
             # of 50 is read from an index instead of sorting every member.
             *[
                 models.Index(
-                    natural_order(translated("name", code)), F("id"), name=f"member_name_{code}"
+                    natural_order(translated("name", code, english_required=True)),
+                    F("id"),
+                    name=f"member_name_{code}",
                 )
                 for code in ["en", "fr", "es"]
             ],
@@ -279,6 +281,16 @@ class Member(models.Model):
 
     def get_absolute_url(self):
         return reverse("members:member-detail", kwargs={"slug": self.slug})
+
+    @property
+    def renewal_opens(self) -> datetime.date:
+        """The first day the current term may be renewed."""
+        return self.term_ends - datetime.timedelta(days=settings.MEMBERSHIP_RENEWAL_WINDOW_DAYS)
+
+    def renewal_open(self, today: datetime.date | None = None) -> bool:
+        """Whether the term is in its renewal window (or has ended). A renewal moves the end a
+        full term past today, out of the window: so a term is renewed once."""
+        return (today or timezone.localdate()) >= self.renewal_opens
 
     @property
     def current_focal_point(self):
@@ -368,11 +380,32 @@ class FocalPoint(models.Model):
     def is_current(self):
         return self.end_date is None
 
+    def has_ended(self, today: datetime.date | None = None) -> bool:
+        return self.end_date is not None and self.end_date < (today or timezone.localdate())
+
+
+def current_representation(prefix: str = "", today: datetime.date | None = None) -> Q:
+    """Representations (reached through `prefix`, e.g. "representations__") that still grant
+    anything: a colleague's until removed, a focal point's or alternate's until the end date
+    of the designation it holds. Whatever path gives a focal point an end date (a replacement,
+    a confirmed proposal, the admin's inline) ends their account's rights with it."""
+    today = today or timezone.localdate()
+    return Q(**{f"{prefix}focal_point__end_date__isnull": True}) | Q(
+        **{f"{prefix}focal_point__end_date__gte": today}
+    )
+
+
+class RepresentationQuerySet(models.QuerySet):
+    def current(self, today: datetime.date | None = None):
+        return self.filter(current_representation(today=today))
+
 
 class Representation(models.Model):
     """An account that speaks for a member: its focal point, an alternate or a colleague.
 
     A person may represent several members; who may do what is decided in permissions.py.
+    A focal point's or alternate's account holds their designation (`focal_point`) and ends
+    with it; see `current_representation`.
     """
 
     class Role(models.TextChoices):
@@ -390,6 +423,18 @@ class Representation(models.Model):
         Member, on_delete=models.CASCADE, related_name="representations", verbose_name=_("member")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    focal_point = models.ForeignKey(
+        FocalPoint,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="accounts",
+        verbose_name=_("designation held"),
+        help_text=_(
+            "The focal point or alternate record this account speaks as; the account's "
+            "rights end on that record's end date."
+        ),
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -399,6 +444,8 @@ class Representation(models.Model):
         verbose_name=_("added by"),
     )
     created = models.DateTimeField(_("since"), auto_now_add=True)
+
+    objects = RepresentationQuerySet.as_manager()
 
     class Meta:
         ordering = ["member", "role", "user__email"]
@@ -467,6 +514,12 @@ class FocalPointProposal(models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
     start_date = models.DateField(_("start date"))
+    language = models.CharField(
+        _("language of the new focal point"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        help_text=_("Their invitation is sent in it, and their job title is written in it."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -490,6 +543,15 @@ class Invitation(models.Model):
         Member, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("member")
     )
     role = models.CharField(_("role"), max_length=20, choices=Representation.Role.choices)
+    focal_point = models.ForeignKey(
+        FocalPoint,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("designation"),
+        help_text=_("For a focal point or alternate: the record the account will speak as."),
+    )
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     token = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(

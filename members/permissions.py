@@ -49,20 +49,32 @@ def has_verified_email(user) -> bool:
     )
 
 
+def current_representations(user):
+    """The account's representations that still grant anything (see
+    models.current_representation): the one place that says whether a user speaks for a
+    member. Everything below, and the other apps' permissions, ask through it."""
+    from .models import Representation
+
+    if not user.is_authenticated or not user.is_active:
+        return Representation.objects.none()
+    return Representation.objects.current().filter(user=user)
+
+
 def represented_members(user):
     """The members this account speaks for (none for anonymous visitors)."""
     from .models import Member
 
-    if not user.is_authenticated:
-        return Member.objects.none()
-    return Member.objects.public().filter(representations__user=user)
+    return Member.objects.public().filter(pk__in=current_representations(user).values("member_id"))
 
 
 def representation_of(user, member):
-    """This account's representation of `member`, or None."""
-    if not user.is_authenticated:
-        return None
-    return member.representations.filter(user=user).first()
+    """This account's current representation of `member`, or None."""
+    return current_representations(user).filter(member=member).first()
+
+
+def is_representative(user) -> bool:
+    """Whether the account speaks for any member now."""
+    return current_representations(user).exists()
 
 
 def can_edit_member(user, member) -> bool:
@@ -88,11 +100,26 @@ def can_manage_colleagues(user, member) -> bool:
     )
 
 
+def can_renew_term(user, member) -> bool:
+    """The focal point and alternates renew their membership's term; so may the secretariat.
+    When a term may be renewed is the service's rule (services.member_term_renew)."""
+    from .models import Representation
+
+    if is_secretariat(user):
+        return True
+    representation = representation_of(user, member)
+    return (
+        representation is not None
+        and representation.role in {Representation.Role.FOCAL_POINT, Representation.Role.ALTERNATE}
+        and has_verified_email(user)
+    )
+
+
 def can_see_contacts(user) -> bool:
     """Focal points' email and phone: member representatives and the secretariat only."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return is_secretariat(user) or user.representations.exists()
+    return is_secretariat(user) or is_representative(user)
 
 
 def used_second_factor(request) -> bool:

@@ -1,12 +1,14 @@
 """Writes to the members app. Each function is atomic and validates before it saves."""
 
+import dataclasses
 import datetime
 import secrets
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -41,12 +43,16 @@ def focal_point_replace(
     title_es: str = "",
     phone: str = "",
     languages: str = "",
+    language: str | None = None,
+    invited_by=None,
 ) -> FocalPoint:
     """Make a new person the member's focal point from `start_date`.
 
-    The current focal point, if any, ends the day before, and stays as history. Atomic:
-    on a ValidationError nothing is saved. The current row is locked, so two replacements
-    at once cannot both succeed.
+    The current focal point, if any, ends the day before, and stays as history; so do the
+    rights of their account (see focal_point_handover). The new focal point is invited to
+    the portal in `language` (by default the first of the portal's languages they speak).
+    Atomic: on a ValidationError nothing is saved and no one is invited. The current row is
+    locked, so two replacements at once cannot both succeed.
     """
     current = (
         FocalPoint.objects.select_for_update()
@@ -82,7 +88,46 @@ def focal_point_replace(
     )
     new.full_clean()
     new.save()
+    focal_point_handover(
+        member=member, previous=current, new=new, language=language, invited_by=invited_by
+    )
     return new
+
+
+@transaction.atomic
+def focal_point_handover(
+    *,
+    member: Member,
+    previous: FocalPoint | None,
+    new: FocalPoint,
+    language: str | None = None,
+    invited_by=None,
+) -> Invitation:
+    """What follows a change of focal point, however it was made (the replace page, a
+    confirmed proposal, the member's inline in the admin).
+
+    Accounts that speak as the member's focal point, or from the outgoing focal point's
+    address, without holding a designation (linked before designations were recorded, or by
+    hand) are tied to the outgoing one, so that they end with it; and the new focal point is
+    invited in `language` (by default the first of the portal's languages they speak).
+    Atomic."""
+    from .tasks import spoken_language
+
+    representations_link_designations(member=member)
+    if previous is not None:
+        Representation.objects.filter(
+            Q(role=Representation.Role.FOCAL_POINT) | Q(user__email__iexact=previous.email),
+            member=member,
+            focal_point=None,
+        ).update(focal_point=previous)
+    return invitation_send(
+        member=member,
+        email=new.email,
+        role=Representation.Role.FOCAL_POINT,
+        language=language or spoken_language(new.languages),
+        invited_by=invited_by,
+        focal_point=new,
+    )
 
 
 @transaction.atomic
@@ -98,21 +143,82 @@ def members_mark_inactive(*, members: MemberQuerySet) -> list[int]:
     return pks
 
 
+def renewal_refusal(member: Member, today: datetime.date | None = None) -> str | None:
+    """Why `member`'s term cannot be renewed today, or None. The rule for everyone, the
+    secretariat included: a term is renewed inside its renewal window (from
+    MEMBERSHIP_RENEWAL_WINDOW_DAYS before it ends, or after it has ended), and renewing takes
+    the end out of the window, so each term is renewed once."""
+    today = today or timezone.localdate()
+    if member.renewal_open(today):
+        return None
+    return _("The term ends on %(end)s; it can be renewed from %(opens)s.") % {
+        "end": date_format(member.term_ends),
+        "opens": date_format(member.renewal_opens),
+    }
+
+
+def renewed_term_ends(member: Member, today: datetime.date) -> datetime.date:
+    """Where a renewal made today takes the term: a full term on from its end, or from today
+    for a term that has already ended."""
+    return add_years(max(member.term_ends, today), settings.MEMBERSHIP_TERM_YEARS)
+
+
 @transaction.atomic
-def members_renew_term(*, members: MemberQuerySet) -> int:
-    """Extend each member's term by one full term from its current end; one UPDATE in all."""
+def member_term_renew(*, member: Member, user) -> TermRenewal:
+    """Renew one member's term on behalf of `user`: its focal point, an alternate or the
+    secretariat (permissions.can_renew_term), inside the renewal window (renewal_refusal).
+
+    Atomic; the member is locked, so renewals sent at once renew once. Raises PermissionDenied
+    or ValidationError, and then changes nothing."""
+    from .permissions import can_renew_term
+
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if not can_renew_term(user, member):
+        raise PermissionDenied
+    today = timezone.localdate()
+    problem = renewal_refusal(member, today)
+    if problem:
+        raise ValidationError(problem)
+    member.term_ends = renewed_term_ends(member, today)
+    member.save(update_fields=["term_ends", "updated"])
+    return TermRenewal.objects.create(member=member, renewed_on=today, term_ends=member.term_ends)
+
+
+@dataclasses.dataclass
+class Renewals:
+    renewed: list = dataclasses.field(default_factory=list)
+    refused: list = dataclasses.field(default_factory=list)  # (member, reason)
+
+
+@transaction.atomic
+def members_renew_term(*, members: MemberQuerySet) -> Renewals:
+    """The secretariat's bulk renewal (the admin's action): each of `members` inside its
+    renewal window is renewed by one full term, the others are left with the reason. The
+    same rule as for a representative: the window is what keeps a term to one renewal, and
+    an early renewal is what the window is there to refuse.
+
+    Atomic; the members are locked, so the action sent twice renews once. One UPDATE and one
+    INSERT in all, whatever the number of members; then every save listener (cached pages,
+    search) hears of each renewed member."""
     now = timezone.now()
-    renewed = list(Member.objects.filter(pk__in=members.values("pk")).only("pk", "term_ends"))
-    for member in renewed:
-        member.term_ends = add_years(member.term_ends, settings.MEMBERSHIP_TERM_YEARS)
-        member.updated = now
-    Member.objects.bulk_update(renewed, ["term_ends", "updated"])
-    saved_in_bulk(Member, [member.pk for member in renewed], ["term_ends", "updated"])
-    TermRenewal.objects.bulk_create(
-        TermRenewal(member=member, renewed_on=now.date(), term_ends=member.term_ends)
-        for member in renewed
-    )
-    return len(renewed)
+    today = timezone.localdate()
+    result = Renewals()
+    for member in Member.objects.select_for_update().filter(pk__in=members.values("pk")):
+        problem = renewal_refusal(member, today)
+        if problem:
+            result.refused.append((member, problem))
+        else:
+            member.term_ends = renewed_term_ends(member, today)
+            member.updated = now
+            result.renewed.append(member)
+    if result.renewed:
+        Member.objects.bulk_update(result.renewed, ["term_ends", "updated"])
+        TermRenewal.objects.bulk_create(
+            TermRenewal(member=member, renewed_on=today, term_ends=member.term_ends)
+            for member in result.renewed
+        )
+        saved_in_bulk(Member, [member.pk for member in result.renewed], ["term_ends", "updated"])
+    return result
 
 
 # Fields a representative edits on the site, and that the change history records.
@@ -189,17 +295,59 @@ def new_token() -> str:
 
 
 @transaction.atomic
+def representations_link_designations(*, member: Member) -> int:
+    """Tie the member's accounts that hold no designation (linked by hand in the admin) to
+    the current focal point or alternate at the account's address, so that they end with it.
+    Returns how many were tied. Idempotent."""
+    linked = 0
+    current = list(member.focal_points.current())
+    unlinked = member.representations.filter(focal_point=None).select_related("user")
+    for representation in unlinked:
+        matches = [
+            fp for fp in current if fp.email.casefold() == representation.user.email.casefold()
+        ]
+        if matches:
+            representation.focal_point = matches[0]
+            representation.save(update_fields=["focal_point"])
+            linked += 1
+    return linked
+
+
+DESIGNATED_ROLES = {
+    Representation.Role.FOCAL_POINT: FocalPoint.Role.FOCAL_POINT,
+    Representation.Role.ALTERNATE: FocalPoint.Role.ALTERNATE,
+}
+
+
+@transaction.atomic
 def invitation_send(
-    *, member: Member, email: str, role: str, language: str, invited_by
+    *,
+    member: Member,
+    email: str,
+    role: str,
+    language: str,
+    invited_by,
+    focal_point: FocalPoint | None = None,
 ) -> Invitation:
     """Invite a person to represent `member`: an email in their language with a single-use link
-    valid for INVITATION_DAYS. Sent by Celery once the transaction commits."""
+    valid for INVITATION_DAYS. Sent by Celery once the transaction commits.
+
+    A focal point or alternate is invited as the holder of their designation (`focal_point`;
+    by default the member's current one of that role at that address), so that the account
+    it makes ends with the designation."""
     from .tasks import invitation_email
 
+    if focal_point is None and role in DESIGNATED_ROLES:
+        focal_point = (
+            FocalPoint.objects.current()
+            .filter(member=member, role=DESIGNATED_ROLES[role], email__iexact=email)
+            .first()
+        )
     invitation = Invitation(
         member=member,
         email=email,
         role=role,
+        focal_point=focal_point,
         language=language,
         token=new_token(),
         invited_by=invited_by,
@@ -247,22 +395,40 @@ def invitation_accept(*, token: str, user) -> Representation:
     """Link `user` to the invitation's member with its role. Single use; atomic.
 
     The account's email must be the invited address: the link proves the person reads that
-    mailbox, so an account created from it counts as verified.
+    mailbox, so an account created from it counts as verified. An account that already
+    represented the member (an ended focal point coming back as a colleague, an alternate
+    becoming the focal point) takes the invitation's role and designation instead.
     """
-    invitation = Invitation.objects.select_for_update().filter(token=token).first()
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("focal_point")
+        .filter(token=token)
+        .first()
+    )
     if invitation is None or invitation.accepted_at is not None:
         raise InvitationError(_("This invitation has already been used or does not exist."))
     if invitation.expires_at < timezone.now():
         raise InvitationError(_("This invitation has expired. Ask the secretariat for a new one."))
+    if invitation.focal_point is not None and invitation.focal_point.has_ended():
+        raise InvitationError(
+            _(
+                "This invitation was for a focal point or alternate whose term has since "
+                "ended. Ask the secretariat if you should still represent the member."
+            )
+        )
     if user.email.casefold() != invitation.email.casefold():
         raise InvitationError(
             _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
             % {"email": invitation.email}
         )
-    representation, _created = Representation.objects.get_or_create(
+    representation, _created = Representation.objects.update_or_create(
         user=user,
         member=invitation.member,
-        defaults={"role": invitation.role, "added_by": invitation.invited_by},
+        defaults={
+            "role": invitation.role,
+            "focal_point": invitation.focal_point,
+            "added_by": invitation.invited_by,
+        },
     )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
@@ -283,13 +449,13 @@ APPLICATION_SALT = "members.application.confirm"
 
 
 @transaction.atomic
-def application_submit(*, form, language: str) -> MembershipApplication:
-    """Save an application from the public form; a confirmation link goes to the proposed
-    focal point's address. Nothing reaches the secretariat's queue until it is confirmed."""
+def application_submit(*, form) -> MembershipApplication:
+    """Save an application from the public form, in the language the applicant says they
+    write in (the form's `language`); a confirmation link goes to the proposed focal point's
+    address. Nothing reaches the secretariat's queue until it is confirmed."""
     from .tasks import application_confirmation_email
 
     application = form.save(commit=False)
-    application.language = language
     application.status = MembershipApplication.Status.UNCONFIRMED
     application.full_clean()
     application.save()
@@ -347,12 +513,11 @@ def application_approve(*, application: MembershipApplication, user) -> Member:
         region=application.region,
         website=application.website,
         date_joined=today,
+        # The organisation's own name, the one every language shows until the secretariat
+        # adds a translated one; the description stays in the language it was written in.
         name_en=application.name,
         **{f"description_{application.language}": application.description},
     )
-    if application.language != "en":
-        # English is required; until the secretariat translates it, it shows the original.
-        member.description_en = application.description
     member.full_clean()
     member.save()
     member.areas.set(application.areas.all())
@@ -363,8 +528,7 @@ def application_approve(*, application: MembershipApplication, user) -> Member:
         phone=application.focal_point_phone,
         languages=application.focal_point_languages,
         start_date=today,
-        # In the applicant's language, and in English until the secretariat translates it.
-        **{f"title_{code}": application.focal_point_title for code in {"en", application.language}},
+        **{f"title_{application.language}": application.focal_point_title},
     )
     focal_point.full_clean()
     focal_point.save()
@@ -406,10 +570,14 @@ def application_reject(*, application: MembershipApplication, user, reason: str)
 
 @transaction.atomic
 def focal_point_proposal_confirm(*, proposal: FocalPointProposal, user) -> FocalPoint:
-    """The secretariat confirms a proposed focal point: it replaces the current one."""
+    """The secretariat confirms a proposed focal point: it replaces the current one (whose
+    account's rights end with it) and is invited in the proposal's language."""
+    from .tasks import spoken_language
+
     proposal = FocalPointProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != FocalPointProposal.Status.PENDING:
         raise ValidationError(_("This proposal has already been decided."))
+    language = proposal.language or spoken_language(proposal.languages)
     new = focal_point_replace(
         member=proposal.member,
         name=proposal.name,
@@ -417,8 +585,10 @@ def focal_point_proposal_confirm(*, proposal: FocalPointProposal, user) -> Focal
         phone=proposal.phone,
         languages=proposal.languages,
         start_date=max(proposal.start_date, timezone.localdate()),
-        # The proposer's words, in whatever language they wrote them; staff may translate.
-        title_en=proposal.title,
+        # In the language the proposer gave; staff may translate it.
+        **{f"title_{language}": proposal.title},
+        language=language,
+        invited_by=user,
     )
     proposal.status = FocalPointProposal.Status.CONFIRMED
     proposal.decided_at = timezone.now()

@@ -119,11 +119,13 @@ def spoken_language(languages: str) -> str:
 
 @shared_task
 def renewal_reminders() -> int:
-    """Email the focal point of each member whose term ends within 90 days, once per term."""
+    """Email the focal point of each member whose term is in its renewal window (ending within
+    MEMBERSHIP_RENEWAL_WINDOW_DAYS), once per term."""
     today = timezone.localdate()
+    window = datetime.timedelta(days=settings.MEMBERSHIP_RENEWAL_WINDOW_DAYS)
     members = (
         Member.objects.public()
-        .filter(term_ends__gte=today, term_ends__lte=today + datetime.timedelta(days=90))
+        .filter(term_ends__gte=today, term_ends__lte=today + window)
         .exclude(renewal_reminder_for=F("term_ends"))
         .with_current_focal_point()
     )

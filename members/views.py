@@ -207,8 +207,15 @@ def my_member_confirm(request, slug):
 @login_required
 def my_member_renew(request, slug):
     member = permissions.editable_member_or_404(request.user, slug)
+    allowed = permissions.can_renew_term(request.user, member)
     if request.method == "POST":
-        services.members_renew_term(members=Member.objects.filter(pk=member.pk))
+        if not allowed:
+            raise PermissionDenied
+        try:
+            services.member_term_renew(member=member, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("members:my-member-renew", slug=member.slug)
         member.refresh_from_db()
         messages.success(
             request,
@@ -216,7 +223,15 @@ def my_member_renew(request, slug):
             % {"date": date_format(member.term_ends)},
         )
         return redirect("members:my-member-edit", slug=member.slug)
-    return render(request, "members/my_member_renew.html", {"member": member})
+    return render(
+        request,
+        "members/my_member_renew.html",
+        {
+            "member": member,
+            "allowed": allowed,
+            "refusal": services.renewal_refusal(member),
+        },
+    )
 
 
 @login_required
@@ -231,7 +246,7 @@ def my_member_colleagues(request, slug):
             remove = request.POST["remove"]
             # Only this member's representatives: another member's id is a 404, not a removal.
             representation = (
-                member.representations.select_related("user").filter(pk=remove).first()
+                member.representations.current().select_related("user").filter(pk=remove).first()
                 if remove.isdigit()
                 else None
             )
@@ -269,9 +284,9 @@ def my_member_colleagues(request, slug):
             "member": member,
             "form": form,
             "allowed": allowed,
-            "representations": member.representations.select_related("user").order_by(
-                "role", "user__email"
-            ),
+            "representations": member.representations.current()
+            .select_related("user")
+            .order_by("role", "user__email"),
         },
     )
 
@@ -279,7 +294,7 @@ def my_member_colleagues(request, slug):
 @login_required
 def my_member_focal_point(request, slug):
     member = permissions.editable_member_or_404(request.user, slug)
-    form = FocalPointProposalForm(request.POST or None)
+    form = FocalPointProposalForm(request.POST or None, initial={"language": get_language()})
     if request.method == "POST" and form.is_valid():
         proposal = form.save(commit=False)
         proposal.member = member
@@ -351,9 +366,9 @@ def invitation_accept(request, token):
 
 
 def join(request):
-    form = MembershipApplicationForm(request.POST or None)
+    form = MembershipApplicationForm(request.POST or None, initial={"language": get_language()})
     if request.method == "POST" and form.is_valid():
-        services.application_submit(form=form, language=get_language())
+        services.application_submit(form=form)
         return redirect("members:join-sent")
     return render(request, "members/join.html", {"form": form})
 

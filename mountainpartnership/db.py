@@ -78,13 +78,23 @@ def unique_slug(model, text: str, fallback: str = "item") -> str:
     return slug
 
 
-def translated(field: str, language: str | None = None):
-    """The field in the active language, or in English where that translation is empty."""
+def translated(field: str, language: str | None = None, *, english_required: bool = False):
+    """The field as a reader of the active language sees it: in their language, else in
+    English, else (for texts kept in the language they were written in) in the first other
+    language that has it. `english_required` for fields that always have English (names),
+    so that the expression stays the one their indexes are built on."""
     language = language or get_language() or "en"
-    if language == "en":
-        return F(f"{field}_en")
+    if english_required:
+        if language == "en":
+            return F(f"{field}_en")
+        return Coalesce(
+            NullIf(F(f"{field}_{language}"), Value("")), F(f"{field}_en"), output_field=TextField()
+        )
+    order = [language] + [code for code in ["en", "fr", "es"] if code != language]
     return Coalesce(
-        NullIf(F(f"{field}_{language}"), Value("")), F(f"{field}_en"), output_field=TextField()
+        *[NullIf(F(f"{field}_{code}"), Value("")) for code in order],
+        Value(""),
+        output_field=TextField(),
     )
 
 

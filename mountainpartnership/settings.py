@@ -131,7 +131,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Languages: English is the source and the fallback of every translated field.
+# Languages: English is the first fallback of every translated field. Text members write is
+# kept in the language they wrote it in, so where English is empty too, the others stand in.
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
@@ -140,7 +141,7 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
-MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "fr", "es")
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
@@ -334,8 +335,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# A membership term runs four years and is renewable.
+# A membership term runs four years and is renewable, once, from this many days before it
+# ends (when its focal point is reminded); a term that has ended may still be renewed.
 MEMBERSHIP_TERM_YEARS = 4
+MEMBERSHIP_RENEWAL_WINDOW_DAYS = 90
 # How long an invitation link (to a focal point or a colleague) stays valid.
 INVITATION_DAYS = 14
 # Logos: size and formats accepted from members.

@@ -19,7 +19,12 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from mountainpartnership.admin import AccentInsensitiveSearch
 from mountainpartnership.adminlog import log_changed
-from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
+from mountainpartnership.i18n import (
+    TRANSLATION_NOTE,
+    WRITTEN_NOTE,
+    WrittenInAnyLanguageAdmin,
+    language_fieldsets,
+)
 from mountainpartnership.mail import site_url
 
 from .forms import ImportForm, TestSendForm
@@ -109,9 +114,10 @@ class EditionItemFormSet(BaseInlineFormSet):
         return super().save_new(form, commit=commit)
 
 
-class ItemInline(TranslationStackedInline):
+class ItemInline(WrittenInAnyLanguageAdmin, TranslationStackedInline):
     model = Item
     formset = EditionItemFormSet
+    written_fields = ("title", "body")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = [("position", "status"), "title", "body", ("link", "member")]
     autocomplete_fields = ["member"]
@@ -122,7 +128,8 @@ class ItemInline(TranslationStackedInline):
 
 
 @admin.register(Item)
-class ItemAdmin(AccentInsensitiveSearch, TranslationAdmin):
+class ItemAdmin(AccentInsensitiveSearch, WrittenInAnyLanguageAdmin, TranslationAdmin):
+    written_fields = ("title", "body")
     list_display = ["title", "member", "target_month", "status", "edition", "position"]
     list_filter = ["status", "target_month", "edition"]
     list_select_related = ["member", "edition"]
@@ -131,7 +138,7 @@ class ItemAdmin(AccentInsensitiveSearch, TranslationAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["status", "edition", "position", "target_month", "member", "link"]}),
-        *language_fieldsets("title", "body", description=TRANSLATION_NOTE),
+        *language_fieldsets("title", "body", description=WRITTEN_NOTE),
     ]
 
 
@@ -177,7 +184,7 @@ class EditionAdmin(TranslationAdmin):
         lines = format_html_join(
             "",
             "<li>{} · {} · {}: {}</li>",
-            ((r["status"], r["language"], r["region__slug"], r["total"]) for r in rows),
+            ((r["status"], r["language"], r["region__slug"] or "—", r["total"]) for r in rows),
         )
         return format_html(
             "<ul>{}</ul><p>{}: {}</p>", lines, _("in doubt (claimed, not confirmed)"), in_doubt

@@ -8,6 +8,8 @@ from mountainpartnership.forms import HoneypotMixin
 
 from .models import Subscriber
 
+REGION_NOT_SAID = _("Not said")
+
 
 class TopicsField(AreasField):
     def __init__(self, *args, **kwargs):
@@ -18,8 +20,13 @@ class TopicsField(AreasField):
 class SubscribeForm(HoneypotMixin, forms.Form):
     email = forms.EmailField(label=_("Your email address"))
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    # Optional, and nothing chosen for the reader: a region picked by default would be
+    # counted as theirs in the figures.
     region = forms.ModelChoiceField(
-        label=_("Your region"), queryset=Region.objects.all(), empty_label=None
+        label=_("Your region (optional)"),
+        queryset=Region.objects.all(),
+        required=False,
+        empty_label=REGION_NOT_SAID,
     )
     format = forms.ChoiceField(
         label=_("Format"),
@@ -45,7 +52,7 @@ class PreferencesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].empty_label = None
+        self.fields["region"].empty_label = REGION_NOT_SAID
 
 
 class ImportForm(forms.Form):
@@ -69,4 +76,9 @@ class ItemSubmissionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%Y-%m-%d"],
         help_text=_("The month of the edition."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language you write in"),
+        choices=settings.LANGUAGES,
+        help_text=_("The text is kept in this language; the secretariat may translate it."),
     )

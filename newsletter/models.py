@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Area, Region
+from mountainpartnership.i18n import require_some_language
 
 
 def new_key() -> str:
@@ -40,7 +41,13 @@ class Subscriber(models.Model):
     email = models.EmailField(_("email"))
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="subscribers", verbose_name=_("region")
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subscribers",
+        verbose_name=_("region"),
+        help_text=_("Empty when the subscriber did not say."),
     )
     format = models.CharField(
         _("format"), max_length=5, choices=Format.choices, default=Format.HTML
@@ -172,6 +179,9 @@ class Item(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        require_some_language(self, ["title", "body"])
+
 
 class Delivery(models.Model):
     """One edition to one subscriber: created once when sending starts, never twice."""
@@ -185,7 +195,9 @@ class Delivery(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     language = models.CharField(_("language"), max_length=5)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
     )

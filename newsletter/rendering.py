@@ -2,9 +2,12 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
+from mountainpartnership.i18n import fallback_note, shown_language
 from mountainpartnership.mail import site_url
 
 from .models import Edition, Item
@@ -27,29 +30,38 @@ class Rendered:
         return Rendered(self.subject, fill(self.text), fill(self.html))
 
 
-def text_in(obj, field: str, language: str, fallback: bool) -> tuple[str, bool]:
-    """(text, is_english_stand_in) of a translated field in `language`."""
+# For the plain-text email, where a text stands in another language than the edition's.
+IN_LANGUAGE = {"en": _("in English"), "fr": _("in French"), "es": _("in Spanish")}
+
+
+def text_in(obj, field: str, language: str, fallback: bool) -> tuple[str, str]:
+    """(text, the language it stands in when not `language`, else "") of a translated field.
+
+    Without `fallback`, only `language`'s own text. With it, where that is missing: English,
+    else the language the text was written in (what members send is kept in theirs)."""
     own = getattr(obj, f"{field}_{language}", "") or ""
-    if own or language == "en":
-        return own or getattr(obj, f"{field}_en", "") or "", False
-    english = getattr(obj, f"{field}_en", "") or ""
-    return (english, bool(english)) if fallback else ("", False)
+    if own or not fallback:
+        return own, ""
+    shown = shown_language(obj, field, language)
+    if shown is None:
+        return "", ""
+    return getattr(obj, f"{field}_{shown}"), shown
 
 
 def missing_translations(edition: Edition, languages) -> dict[str, list[str]]:
-    """For each language, the texts of the edition that have no translation in it."""
+    """For each language, the texts of the edition that have no text in it, English
+    included (items members send are kept in the language they wrote them in)."""
     items = list(edition.items.filter(status=Item.Status.APPROVED))
     missing = {}
     for language in languages:
-        if language == "en":
-            continue
         gaps = [
-            f"{item.title_en} ({field})"
+            f"{text_in(item, 'title', language, fallback=True)[0]} ({field})"
             for item in items
             for field in ["title", "body"]
             if not getattr(item, f"{field}_{language}")
         ]
-        if edition.intro_en and not getattr(edition, f"intro_{language}"):
+        intro = [getattr(edition, f"intro_{code}") for code, _name in settings.LANGUAGES]
+        if any(intro) and not getattr(edition, f"intro_{language}"):
             gaps.insert(0, "introduction")
         if gaps:
             missing[language] = gaps
@@ -57,19 +69,24 @@ def missing_translations(edition: Edition, languages) -> dict[str, list[str]]:
 
 
 def edition_items(edition: Edition, language: str, fallback: bool) -> list[dict]:
-    """The approved items in `language`; with `fallback`, English where a text is missing
-    (marked `english`, for a lang attribute and a note)."""
+    """The approved items in `language`; with `fallback`, English (else the original) where a
+    text is missing, marked with its language (`lang`, for a lang attribute and a note)."""
     items = []
     for item in edition.items.filter(status=Item.Status.APPROVED).select_related("member"):
-        title, title_en = text_in(item, "title", language, fallback)
-        body, body_en = text_in(item, "body", language, fallback)
+        title, title_lang = text_in(item, "title", language, fallback)
+        body, body_lang = text_in(item, "body", language, fallback)
+        lang = title_lang or body_lang
         items.append(
             {
                 "title": title,
+                "title_lang": title_lang,
                 "body": body,
+                "body_lang": body_lang,
+                "lang": lang,
+                "note": fallback_note(language, lang) if lang else "",
+                "in_language": IN_LANGUAGE.get(lang, ""),
                 "link": item.link,
                 "member": item.member,
-                "english": title_en or body_en,
             }
         )
     return items
@@ -78,11 +95,11 @@ def edition_items(edition: Edition, language: str, fallback: bool) -> list[dict]
 def render_edition(edition: Edition, language: str) -> Rendered:
     fallback = edition.english_fallback
     items = edition_items(edition, language, fallback)
-    intro, intro_en = text_in(edition, "intro", language, fallback)
+    intro, intro_lang = text_in(edition, "intro", language, fallback)
     context = {
         "edition": edition,
         "intro": intro,
-        "intro_english": intro_en,
+        "intro_lang": intro_lang,
         "items": items,
         "language": language,
         "manage_url": MANAGE_URL,

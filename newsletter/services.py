@@ -29,7 +29,9 @@ def email_once(subscriber: Subscriber, kind: str) -> None:
 
 
 @transaction.atomic
-def subscriber_subscribe(*, email: str, language: str, region: Region, format: str, topics) -> None:
+def subscriber_subscribe(
+    *, email: str, language: str, region: Region | None, format: str, topics
+) -> None:
     """Put an address on the list, pending until it confirms from the emailed link.
 
     Answers nothing about the address: a new one gets a confirmation link, a pending one the
@@ -188,8 +190,8 @@ def deliveries_retry_failed(*, edition) -> int:
 
 @transaction.atomic
 def item_submit(*, member, user, language: str, title: str, body: str, link: str, target_month):
-    """A member's newsletter item, in the writer's language; the secretariat reviews,
-    translates, approves and places it in an edition."""
+    """A member's newsletter item, kept in the language it is written in (`language`) and in
+    no other; the secretariat reviews, translates, approves and places it in an edition."""
     from .models import Item
 
     item = Item(
@@ -197,11 +199,7 @@ def item_submit(*, member, user, language: str, title: str, body: str, link: str
         submitted_by=user,
         link=link,
         target_month=target_month.replace(day=1),
-        **{
-            f"{field}_{code}": value
-            for field, value in [("title", title), ("body", body)]
-            for code in {"en", language}
-        },
+        **{f"{field}_{language}": value for field, value in [("title", title), ("body", body)]},
     )
     item.full_clean()
     item.save()

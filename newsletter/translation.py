@@ -10,5 +10,5 @@ class EditionTranslationOptions(TranslationOptions):
 
 @register(Item)
 class ItemTranslationOptions(TranslationOptions):
+    # Members write items in their own language: none is required (Item.clean asks for one).
     fields = ("title", "body")
-    required_languages = {"en": ("title", "body")}

@@ -43,11 +43,11 @@ def edition(request, month):
     edition = get_object_or_404(Edition, month=first, status=Edition.Status.SENT)
     language = get_language()
     items = edition_items(edition, language, fallback=True)
-    intro, intro_english = text_in(edition, "intro", language, fallback=True)
+    intro, intro_lang = text_in(edition, "intro", language, fallback=True)
     return render(
         request,
         "newsletter/edition.html",
-        {"edition": edition, "items": items, "intro": intro, "intro_english": intro_english},
+        {"edition": edition, "items": items, "intro": intro, "intro_lang": intro_lang},
     )
 
 
@@ -104,11 +104,9 @@ def unsubscribe(request, token):
 def item_submit(request, slug):
     """A representative sends an item for the newsletter; the secretariat reviews it."""
     member = permissions.editable_member_or_404(request.user, slug)
-    form = ItemSubmissionForm(request.POST or None)
+    form = ItemSubmissionForm(request.POST or None, initial={"language": get_language()})
     if request.method == "POST" and form.is_valid():
-        services.item_submit(
-            member=member, user=request.user, language=get_language(), **form.cleaned_data
-        )
+        services.item_submit(member=member, user=request.user, **form.cleaned_data)
         messages.success(
             request, _("Thank you. The secretariat will review your item for the newsletter.")
         )

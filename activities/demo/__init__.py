@@ -96,6 +96,7 @@ def demo_load() -> Counter:
                     activity=activity,
                     status=step["status"],
                     reason=step["reason"].get("en", "") if isinstance(step["reason"], dict) else "",
+                    language="en",
                     changed_at=at_noon_utc(step["on"]),
                 )
                 for step in history

@@ -41,7 +41,14 @@ def person(item, members) -> tuple[User, bool]:
     Reader.objects.create(user=user, language=item["language"])
     member = members.get(item["member"])
     if member is not None:
-        Representation.objects.create(user=user, member=member, role=Representation.Role.COLLEAGUE)
+        # A focal point or alternate speaks as such, and stops when their designation ends.
+        designation = member.focal_points.current().filter(email__iexact=user.email).first()
+        Representation.objects.create(
+            user=user,
+            member=member,
+            role=designation.role if designation else Representation.Role.COLLEAGUE,
+            focal_point=designation,
+        )
     return user, True
 
 

@@ -1,38 +1,67 @@
 from django import template
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from mountainpartnership.i18n import fallback_note
+from mountainpartnership.i18n import fallback_note, shown_language
 
 register = template.Library()
 
 
 @register.simple_tag
 def translated(obj, field):
-    """The field's text in the active language, and whether it fell back to English.
+    """The field's text for the reader, and in which language it is.
 
-    `{% translated member "description" as text %}` gives `text.value`, `text.fallback`
-    (true when shown in English for want of a translation) and `text.note` (what to tell
-    the reader about it, in their language).
+    `{% translated member "description" as text %}` gives `text.value` (in the reader's
+    language, else English, else the language it was written in), `text.lang` (that
+    language), `text.fallback` (true when it is not the reader's) and `text.note` (what to
+    tell the reader about it, in their language).
     """
     language = get_language()
-    own = getattr(obj, f"{field}_{language}", None)
-    if own or language == "en":
-        return {"value": own or getattr(obj, f"{field}_en", ""), "fallback": False, "note": ""}
+    shown = shown_language(obj, field, language)
+    if shown is None:
+        return {"value": "", "lang": language, "fallback": False, "note": ""}
     return {
-        "value": getattr(obj, f"{field}_en", ""),
-        "fallback": True,
-        "note": fallback_note(language),
+        "value": getattr(obj, f"{field}_{shown}"),
+        "lang": shown,
+        "fallback": shown != language,
+        "note": fallback_note(language, shown) if shown != language else "",
     }
 
 
 @register.filter
 def fallback_lang(obj, field):
-    """` lang="en"` where the field shows English for want of a translation, else nothing.
+    """` lang="xx"` where the field shows another language than the reader's, else nothing.
 
     For short texts such as names, marked up without a note: `<a{{ member|fallback_lang:"name" }}>`.
     """
     language = get_language()
-    if language == "en" or getattr(obj, f"{field}_{language}", None):
+    shown = shown_language(obj, field, language)
+    if shown is None or shown == language:
         return ""
-    return mark_safe(' lang="en"')
+    return format_html(' lang="{}"', shown)
+
+
+@register.filter
+def lang_unless(code, language):
+    """` lang="xx"` for a text written in `code` shown on a page in `language`, else nothing:
+    `<span{{ change.language|lang_unless:LANGUAGE_CODE }}>`."""
+    if not code or code == language:
+        return ""
+    return format_html(' lang="{}"', code)
+
+
+@register.filter
+def record_lang(obj):
+    """` lang="xx"` for a record named by one of its translated fields (a title, a name),
+    where that name shows another language than the reader's; else nothing."""
+    from modeltranslation.translator import NotRegistered, translator
+
+    try:
+        fields = translator.get_options_for_model(type(obj)).fields
+    except NotRegistered:
+        return ""
+    label = str(obj)
+    for field in fields:
+        if getattr(obj, field, None) == label:
+            return fallback_lang(obj, field)
+    return ""

@@ -157,7 +157,10 @@ def test_withdrawals_and_renewals_are_dated_and_counted_by_year(secretariat_clie
     from insight.figures import members_on, movements_by_year
     from members.services import members_renew_term
 
-    member = MemberFactory(date_joined=datetime.date(2004, 5, 1))
+    member = MemberFactory(
+        date_joined=datetime.date(2004, 5, 1),
+        term_ends=timezone.localdate() + datetime.timedelta(days=30),  # due for renewal
+    )
     member.status = Member.Status.WITHDRAWN
     member.full_clean()
     member.save()

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def application_form(**changes):
     data = {
+        "language": "es",
         "name": "Asociación de Comunidades de Cuchumatanes",
         "acronym": "ACC",
         "type": "major_group",
@@ -132,11 +133,12 @@ def test_approval_creates_the_member_and_invites_its_focal_point_in_their_langua
     assert application.status == MembershipApplication.Status.APPROVED
     member = application.member
     assert member.name_en == "Asociación Andina"
-    assert member.description_es == member.description_en == application.description
+    # Kept in the language it was written in, and not copied into English.
+    assert member.description_es == application.description and not member.description_en
     assert member.term_ends.year - member.date_joined.year == 4
     focal_point = FocalPoint.objects.get(member=member)
     assert focal_point.email == application.focal_point_email
-    assert focal_point.title_es == focal_point.title_en == "Coordinadora"
+    assert focal_point.title_es == "Coordinadora" and not focal_point.title_en
     message = mail.outbox[-1]
     assert message.to == [application.focal_point_email]
     assert "invitación" in message.subject
