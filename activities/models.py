@@ -12,6 +12,14 @@ from django_countries.fields import CountryField
 
 from members.models import Area, Member, Region
 from mountainpartnership.db import natural_order, translated
+from mountainpartnership.limits import (
+    HAPPENED,
+    LONG_TEXT,
+    PLANNED,
+    SHORT_TEXT,
+    URL_LENGTH,
+    LongTextField,
+)
 
 # An activity not updated for this long is marked as stale on its page.
 STALE_AFTER = datetime.timedelta(days=183)
@@ -47,7 +55,7 @@ class Activity(models.Model):
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     summary = models.CharField(_("summary"), max_length=400)
-    description = models.TextField(_("description"), blank=True)
+    description = LongTextField(_("description"), max_length=LONG_TEXT, blank=True)
     areas = models.ManyToManyField(
         Area, blank=True, related_name="activities", verbose_name=_("thematic and geographic areas")
     )
@@ -55,16 +63,22 @@ class Activity(models.Model):
     members = models.ManyToManyField(
         Member, through="Participation", related_name="activities", verbose_name=_("members")
     )
-    other_partners = models.TextField(
-        _("partners that are not members"), blank=True, help_text=_("Names, one per line.")
+    other_partners = LongTextField(
+        _("partners that are not members"),
+        max_length=SHORT_TEXT,
+        blank=True,
+        help_text=_("Names, one per line."),
     )
-    start_date = models.DateField(_("start date"), null=True, blank=True)
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True, validators=[PLANNED])
+    end_date = models.DateField(_("end date"), null=True, blank=True, validators=[PLANNED])
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
     )
-    status_reason = models.TextField(
-        _("reason"), blank=True, help_text=_("Why the activity is stalled or cancelled.")
+    status_reason = LongTextField(
+        _("reason"),
+        max_length=SHORT_TEXT,
+        blank=True,
+        help_text=_("Why the activity is stalled or cancelled."),
     )
     status_since = models.DateTimeField(_("in this status since"), default=timezone.now)
     created = models.DateTimeField(_("created"), auto_now_add=True)
@@ -143,7 +157,7 @@ class StatusChange(models.Model):
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="status_changes")
     status = models.CharField(_("status"), max_length=20, choices=Activity.Status.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = LongTextField(_("reason"), max_length=SHORT_TEXT, blank=True)
     changed_at = models.DateTimeField(_("when"), default=timezone.now)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -166,7 +180,7 @@ class StatusChange(models.Model):
 class Milestone(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("milestone"), max_length=255)
-    due_date = models.DateField(_("due"))
+    due_date = models.DateField(_("due"), validators=[PLANNED])
     responsible = models.ForeignKey(
         Member,
         on_delete=models.SET_NULL,
@@ -175,7 +189,7 @@ class Milestone(models.Model):
         related_name="+",
         verbose_name=_("responsible member"),
     )
-    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True, validators=[HAPPENED])
 
     class Meta:
         ordering = ["due_date"]
@@ -196,7 +210,7 @@ class Funding(models.Model):
     funder = models.CharField(_("funder"), max_length=200)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
-    received_on = models.DateField(_("date"), null=True, blank=True)
+    received_on = models.DateField(_("date"), null=True, blank=True, validators=[HAPPENED])
 
     class Meta:
         ordering = ["received_on"]
@@ -210,8 +224,8 @@ class Funding(models.Model):
 class Output(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="outputs")
     title = models.CharField(_("title"), max_length=255)
-    published_on = models.DateField(_("date"), null=True, blank=True)
-    url = models.URLField(_("link"), blank=True)
+    published_on = models.DateField(_("date"), null=True, blank=True, validators=[HAPPENED])
+    url = models.URLField(_("link"), max_length=URL_LENGTH, blank=True)
     file = models.FileField(_("file"), upload_to="activities/outputs/", blank=True)
 
     class Meta:
@@ -250,9 +264,9 @@ class Event(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
+    description = LongTextField(_("description"), max_length=LONG_TEXT, blank=True)
+    starts_at = models.DateTimeField(_("starts"), validators=[PLANNED])
+    ends_at = models.DateTimeField(_("ends"), validators=[PLANNED])
     timezone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -262,7 +276,7 @@ class Event(models.Model):
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = CountryField(_("country"), blank=True)
-    online_url = models.URLField(_("online link"), blank=True)
+    online_url = models.URLField(_("online link"), max_length=URL_LENGTH, blank=True)
     languages = models.CharField(_("languages of the event"), max_length=200, blank=True)
     organisers = models.ManyToManyField(
         Member, blank=True, related_name="organised_events", verbose_name=_("organising members")
@@ -316,7 +330,7 @@ class FundingOpportunity(models.Model):
     donor = models.CharField(_("donor"), max_length=200)
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = LongTextField(_("description"), max_length=LONG_TEXT, blank=True)
     amount_min = models.DecimalField(
         _("from"), max_digits=12, decimal_places=0, null=True, blank=True
     )
@@ -324,7 +338,7 @@ class FundingOpportunity(models.Model):
         _("up to"), max_digits=12, decimal_places=0, null=True, blank=True
     )
     currency = models.CharField(_("currency"), max_length=3, default="USD")
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(_("deadline"), validators=[PLANNED])
     for_governments = models.BooleanField(_("Governments may apply"), default=False)
     for_igos = models.BooleanField(_("intergovernmental organisations may apply"), default=False)
     for_major_groups = models.BooleanField(_("major groups may apply"), default=False)
@@ -338,7 +352,7 @@ class FundingOpportunity(models.Model):
     areas = models.ManyToManyField(
         Area, blank=True, related_name="funding_opportunities", verbose_name=_("themes")
     )
-    url = models.URLField(_("link"), blank=True)
+    url = models.URLField(_("link"), max_length=URL_LENGTH, blank=True)
 
     objects = FundingOpportunityQuerySet.as_manager()
 
@@ -368,11 +382,11 @@ class News(models.Model):
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     summary = models.CharField(_("summary"), max_length=400)
-    body = models.TextField(_("text"))
+    body = LongTextField(_("text"), max_length=LONG_TEXT)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_at = models.DateTimeField(_("published"), default=timezone.now, validators=[PLANNED])
     member = models.ForeignKey(
         Member,
         on_delete=models.SET_NULL,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
+from mountainpartnership.limits import form_field
 
 from . import services
 from .models import Consultation, Document, Flag, ModerationQueue, Post, Space, Topic
@@ -85,7 +86,9 @@ class FlagInline(admin.TabularInline):
 
 
 class HideForm(forms.Form):
-    reason = forms.CharField(label=_("Reason shown in place of the posts"), max_length=300)
+    reason = form_field(
+        Post, "moderation_reason", label=_("Reason shown in place of the posts"), required=True
+    )
 
 
 @admin.register(Post)

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mountainpartnership.limits import EMAIL_LENGTH, TEXT, LongTextField
+
 
 class PageView(models.Model):
     """Page views of one public page in one language on one day: all that is kept. No cookie,
@@ -36,7 +38,8 @@ class SearchEntry(models.Model):
     kind = models.CharField(max_length=12)
     language = models.CharField(max_length=5, choices=settings.LANGUAGES)
     title = models.CharField(max_length=400)
-    text = models.TextField(blank=True)
+    # Made from the record by insight.search, never typed.
+    text = models.TextField(blank=True, editable=False)
     url = models.CharField(max_length=300)
     members_only = models.BooleanField(default=False)
     vector = SearchVectorField(null=True, editable=False)
@@ -59,7 +62,7 @@ class Nudge(models.Model):
     member = models.ForeignKey(
         "members.Member", on_delete=models.CASCADE, related_name="nudges", verbose_name=_("member")
     )
-    email = models.EmailField(_("sent to"))
+    email = models.EmailField(_("sent to"), max_length=EMAIL_LENGTH)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -103,7 +106,7 @@ class PartnerMessage(models.Model):
         verbose_name=_("to"),
     )
     subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("message"))
+    body = LongTextField(_("message"), max_length=TEXT)
     sent_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
 
     class Meta:
