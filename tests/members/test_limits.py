@@ -64,3 +64,13 @@ def test_a_proposed_focal_point_starting_in_a_far_year_is_refused(client, member
     assert response.status_code == 200
     assert "start_date" in response.context["form"].errors
     assert not FocalPointProposal.objects.exists()
+
+
+def test_a_far_date_is_explained_in_the_readers_language(client, member_a):  # noqa: F811
+    sign_in(client, representative(member_a))
+    response = client.post(
+        "/fr/my/member-a/focal-point/",
+        {"name": "Ana Quispe", "email": "ana@example.org", "start_date": "9999-12-31"},
+    )
+    assert "Saisissez une date entre le 1 janvier 1900 et le" in response.content.decode()
+    assert not FocalPointProposal.objects.exists()
