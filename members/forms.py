@@ -24,9 +24,9 @@ from .models import (
 
 
 class AccountEmailLimit:
-    """allauth's forms take an address of up to 320 characters (Django's form default); its
-    sign-up then cut it to the account's 254 and mailed the cut address. These forms refuse
-    what an account cannot keep, with a message (settings.ACCOUNT_FORMS names them)."""
+    """allauth's own forms take an address of up to 320 characters (Django's form default),
+    and its sign-up cuts it to the account's 254 and mails the cut address. These refuse what
+    an account cannot keep, with a message (settings.ACCOUNT_FORMS names them)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
