@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Area, Member, Region
 from mountainpartnership.db import text_search, translated
+from mountainpartnership.limits import SEARCH_LENGTH
 from mountainpartnership.listing import IgnoringFilterSet
 from mountainpartnership.widgets import LightSelect
 
@@ -60,7 +61,7 @@ class ActivityFilter(IgnoringFilterSet):
         empty_label=_("All members"),
         widget=LightSelect,
     )
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=SEARCH_LENGTH)
 
     class Meta:
         model = Activity

@@ -13,6 +13,14 @@ from members.models import Area, Member, Region
 from mountainpartnership import zones
 from mountainpartnership.db import natural_order, translated
 from mountainpartnership.i18n import require_some_language
+from mountainpartnership.limits import (
+    HAPPENED,
+    LONG_TEXT,
+    PLANNED,
+    SHORT_TEXT,
+    URL_LENGTH,
+    LongTextField,
+)
 
 # An activity not updated for this long is marked as stale on its page.
 STALE_AFTER = datetime.timedelta(days=183)
@@ -48,7 +56,7 @@ class Activity(models.Model):
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     summary = models.CharField(_("summary"), max_length=400)
-    description = models.TextField(_("description"), blank=True)
+    description = LongTextField(_("description"), max_length=LONG_TEXT, blank=True)
     areas = models.ManyToManyField(
         Area, blank=True, related_name="activities", verbose_name=_("thematic and geographic areas")
     )
@@ -56,16 +64,20 @@ class Activity(models.Model):
     members = models.ManyToManyField(
         Member, through="Participation", related_name="activities", verbose_name=_("members")
     )
-    other_partners = models.TextField(
-        _("partners that are not members"), blank=True, help_text=_("Names, one per line.")
+    other_partners = LongTextField(
+        _("partners that are not members"),
+        max_length=SHORT_TEXT,
+        blank=True,
+        help_text=_("Names, one per line."),
     )
-    start_date = models.DateField(_("start date"), null=True, blank=True)
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True, validators=[PLANNED])
+    end_date = models.DateField(_("end date"), null=True, blank=True, validators=[PLANNED])
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
     )
-    status_reason = models.TextField(
+    status_reason = LongTextField(
         _("reason for the current status"),
+        max_length=SHORT_TEXT,
         blank=True,
         help_text=_(
             "Required for stalled and cancelled, optional otherwise. When you change the "
@@ -147,7 +159,7 @@ class StatusChange(models.Model):
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="status_changes")
     status = models.CharField(_("status"), max_length=20, choices=Activity.Status.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = LongTextField(_("reason"), max_length=SHORT_TEXT, blank=True)
     language = models.CharField(
         _("language of the reason"), max_length=5, choices=settings.LANGUAGES
     )
@@ -173,7 +185,7 @@ class StatusChange(models.Model):
 class Milestone(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("milestone"), max_length=255)
-    due_date = models.DateField(_("due"))
+    due_date = models.DateField(_("due"), validators=[PLANNED])
     responsible = models.ForeignKey(
         Member,
         on_delete=models.SET_NULL,
@@ -182,7 +194,7 @@ class Milestone(models.Model):
         related_name="+",
         verbose_name=_("responsible member"),
     )
-    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True, validators=[HAPPENED])
 
     class Meta:
         ordering = ["due_date"]
@@ -203,7 +215,7 @@ class Funding(models.Model):
     funder = models.CharField(_("funder"), max_length=200)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
-    received_on = models.DateField(_("date"), null=True, blank=True)
+    received_on = models.DateField(_("date"), null=True, blank=True, validators=[HAPPENED])
 
     class Meta:
         ordering = ["received_on"]
@@ -217,8 +229,8 @@ class Funding(models.Model):
 class Output(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="outputs")
     title = models.CharField(_("title"), max_length=255)
-    published_on = models.DateField(_("date"), null=True, blank=True)
-    url = models.URLField(_("link"), blank=True)
+    published_on = models.DateField(_("date"), null=True, blank=True, validators=[HAPPENED])
+    url = models.URLField(_("link"), max_length=URL_LENGTH, blank=True)
     file = models.FileField(_("file"), upload_to="activities/outputs/", blank=True)
 
     class Meta:
@@ -252,9 +264,9 @@ class Event(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
+    description = LongTextField(_("description"), max_length=LONG_TEXT, blank=True)
+    starts_at = models.DateTimeField(_("starts"), validators=[PLANNED])
+    ends_at = models.DateTimeField(_("ends"), validators=[PLANNED])
     timezone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -264,7 +276,7 @@ class Event(models.Model):
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = CountryField(_("country"), blank=True)
-    online_url = models.URLField(_("online link"), blank=True)
+    online_url = models.URLField(_("online link"), max_length=URL_LENGTH, blank=True)
     languages = models.CharField(_("languages of the event"), max_length=200, blank=True)
     organisers = models.ManyToManyField(
         Member, blank=True, related_name="organised_events", verbose_name=_("organising members")
@@ -314,7 +326,7 @@ class FundingOpportunity(models.Model):
     donor = models.CharField(_("donor"), max_length=200)
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = LongTextField(_("description"), max_length=LONG_TEXT, blank=True)
     amount_min = models.DecimalField(
         _("from"), max_digits=12, decimal_places=0, null=True, blank=True
     )
@@ -322,7 +334,7 @@ class FundingOpportunity(models.Model):
         _("up to"), max_digits=12, decimal_places=0, null=True, blank=True
     )
     currency = models.CharField(_("currency"), max_length=3, default="USD")
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(_("deadline"), validators=[PLANNED])
     for_governments = models.BooleanField(_("Governments may apply"), default=False)
     for_igos = models.BooleanField(_("intergovernmental organisations may apply"), default=False)
     for_major_groups = models.BooleanField(_("major groups may apply"), default=False)
@@ -336,7 +348,7 @@ class FundingOpportunity(models.Model):
     areas = models.ManyToManyField(
         Area, blank=True, related_name="funding_opportunities", verbose_name=_("themes")
     )
-    url = models.URLField(_("link"), blank=True)
+    url = models.URLField(_("link"), max_length=URL_LENGTH, blank=True)
 
     objects = FundingOpportunityQuerySet.as_manager()
 
@@ -366,11 +378,11 @@ class News(models.Model):
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     summary = models.CharField(_("summary"), max_length=400)
-    body = models.TextField(_("text"))
+    body = LongTextField(_("text"), max_length=LONG_TEXT)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_at = models.DateTimeField(_("published"), default=timezone.now, validators=[PLANNED])
     member = models.ForeignKey(
         Member,
         on_delete=models.SET_NULL,

@@ -14,6 +14,7 @@ from mountainpartnership import zones
 from mountainpartnership.admin import AccentInsensitiveSearch
 from mountainpartnership.adminlog import log_changed
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
+from mountainpartnership.limits import form_field
 
 from . import services
 from .models import Consultation, Document, Flag, ModerationQueue, Post, Space, Topic
@@ -118,7 +119,9 @@ class FlagInline(admin.TabularInline):
 
 
 class HideForm(forms.Form):
-    reason = forms.CharField(label=_("Reason shown in place of the posts"), max_length=300)
+    reason = form_field(
+        Post, "moderation_reason", label=_("Reason shown in place of the posts"), required=True
+    )
 
 
 @admin.register(Post)

@@ -2,21 +2,23 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from members.models import User
 from mountainpartnership.forms import HoneypotMixin
+from mountainpartnership.limits import form_field
 
-from .models import Reader
+from .models import Flag, Post, Reader, Topic
 
 MARKUP_HELP = _(
     "Plain text. A blank line starts a new paragraph; *emphasis*, **bold**, lists starting "
     'with "-", links [like this](https://example.org), "> " for a quote and `code` work.'
 )
-MAX_POST_LENGTH = 20000
 
 
 class PostFields(HoneypotMixin, forms.Form):
-    body = forms.CharField(
+    body = form_field(
+        Post,
+        "body",
         label=_("Your message"),
-        max_length=MAX_POST_LENGTH,
         help_text=MARKUP_HELP,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
@@ -24,7 +26,7 @@ class PostFields(HoneypotMixin, forms.Form):
 
 
 class TopicForm(PostFields):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = form_field(Topic, "title", label=_("Title"))
     field_order = ["title", "body", "language"]
 
 
@@ -33,18 +35,20 @@ class ReplyForm(PostFields):
 
 
 class EditForm(forms.Form):
-    body = forms.CharField(
+    body = form_field(
+        Post,
+        "body",
         label=_("Your message"),
-        max_length=MAX_POST_LENGTH,
         help_text=MARKUP_HELP,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
 
 
 class FlagForm(HoneypotMixin, forms.Form):
-    reason = forms.CharField(
+    reason = form_field(
+        Flag,
+        "reason",
         label=_("What is wrong with this post?"),
-        max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -52,8 +56,8 @@ class FlagForm(HoneypotMixin, forms.Form):
 class ReaderForm(forms.ModelForm):
     """Discussion emails, and the name shown with one's posts (never the email address)."""
 
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    first_name = form_field(User, "first_name", label=_("First name"))
+    last_name = form_field(User, "last_name", label=_("Last name"))
 
     class Meta:
         model = Reader

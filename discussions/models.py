@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mountainpartnership import zones
+from mountainpartnership.limits import LONG_TEXT, PLANNED, TEXT, LongTextField
 
 from .markup import render_markup
 from .validators import validate_document
@@ -29,7 +30,7 @@ class Space(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = LongTextField(_("description"), max_length=TEXT, blank=True)
     area = models.OneToOneField(
         "members.Area",
         on_delete=models.SET_NULL,
@@ -136,7 +137,7 @@ class Post(models.Model):
         verbose_name=_("organisation"),
         help_text=_("The member the author spoke for when posting."),
     )
-    body = models.TextField(_("text"))
+    body = LongTextField(_("text"), max_length=LONG_TEXT)
     body_html = models.TextField(_("text as shown"), editable=False)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     source = models.CharField(_("sent from"), max_length=5, choices=Source.choices, default="web")
@@ -363,7 +364,7 @@ class Consultation(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     question = models.CharField(_("question"), max_length=300)
-    background = models.TextField(_("background"), blank=True)
+    background = LongTextField(_("background"), max_length=LONG_TEXT, blank=True)
     space = models.OneToOneField(
         Space,
         on_delete=models.PROTECT,
@@ -384,8 +385,8 @@ class Consultation(models.Model):
         related_name="moderated_consultations",
         verbose_name=_("moderator"),
     )
-    opens_at = models.DateTimeField(_("opens"))
-    closes_at = models.DateTimeField(_("closes"))
+    opens_at = models.DateTimeField(_("opens"), validators=[PLANNED])
+    closes_at = models.DateTimeField(_("closes"), validators=[PLANNED])
     timezone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -393,7 +394,7 @@ class Consultation(models.Model):
         default="Europe/Rome",
         help_text=_("Opening and closing times are shown in this time zone."),
     )
-    synthesis = models.TextField(_("synthesis"), blank=True)
+    synthesis = LongTextField(_("synthesis"), max_length=LONG_TEXT, blank=True)
     synthesis_published_at = models.DateTimeField(_("synthesis published"), null=True, blank=True)
     closing_sent_at = models.DateTimeField(_("closing email sent"), null=True, blank=True)
     synthesis_sent_at = models.DateTimeField(_("synthesis email sent"), null=True, blank=True)

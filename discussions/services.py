@@ -92,7 +92,7 @@ def _add_post(*, topic, user, body, language, now, source=Post.Source.WEB) -> Po
     its followers are told once the transaction commits."""
     from .tasks import notify_post
 
-    post = Post.objects.create(
+    post = Post(
         topic=topic,
         author=user,
         member=_speaking_for(user),
@@ -101,6 +101,10 @@ def _add_post(*, topic, user, body, language, now, source=Post.Source.WEB) -> Po
         source=source,
         created_at=now,
     )
+    # A reply by email reaches here with no form before it: its length and characters are
+    # checked here, as the site's form checks them. The HTML is made from the body on save.
+    post.full_clean(exclude=["body_html"])
+    post.save()
     Follow.objects.get_or_create(user=user, topic=topic)
     transaction.on_commit(lambda: notify_post.delay(post.pk))
     return post
@@ -111,7 +115,7 @@ def topic_start(*, space: Space, user, title: str, body: str, language: str) -> 
     _lock_author(user)
     _refuse_unless_allowed(user, space, None, "topic")
     now = timezone.now()
-    topic = Topic.objects.create(
+    topic = Topic(
         space=space,
         title=title,
         language=language,
@@ -120,6 +124,8 @@ def topic_start(*, space: Space, user, title: str, body: str, language: str) -> 
         last_posted_at=now,
         post_count=1,
     )
+    topic.full_clean()
+    topic.save()
     _add_post(topic=topic, user=user, body=body, language=language, now=now)
     return topic
 

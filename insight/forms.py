@@ -2,12 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mountainpartnership.forms import HoneypotMixin
+from mountainpartnership.limits import SEARCH_LENGTH, UP_TO_TODAY, form_field
 
+from .models import PartnerMessage
 from .search import KINDS
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), max_length=200)
+    q = forms.CharField(label=_("Search"), max_length=SEARCH_LENGTH)
     kind = forms.ChoiceField(label=_("Only"), required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=1000)
 
@@ -29,14 +31,16 @@ class ReportDateForm(forms.Form):
         label=_("Figures as of"),
         widget=forms.DateInput(attrs={"type": "date"}),
         input_formats=["%Y-%m-%d"],
+        validators=[UP_TO_TODAY],
     )
 
 
 class PartnerMessageForm(HoneypotMixin, forms.Form):
-    subject = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(
+    subject = form_field(PartnerMessage, "subject", label=_("Subject"))
+    body = form_field(
+        PartnerMessage,
+        "body",
         label=_("Message"),
-        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
             "It goes to their focal point by email, with your name, your organisation and your "

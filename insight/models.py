@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mountainpartnership.limits import EMAIL_LENGTH, TEXT, LongTextField
+
 
 class PageView(models.Model):
     """Page views of one public page in one language on one day: all that is kept. No cookie,
@@ -38,10 +40,11 @@ class SearchEntry(models.Model):
     kind = models.CharField(max_length=12)
     language = models.CharField(max_length=5, choices=settings.LANGUAGES)
     title = models.CharField(max_length=400)
-    # Words that find the record without being worth showing in an excerpt (an acronym, a
-    # country, a city), apart from the text the excerpt is taken from.
-    keywords = models.TextField(blank=True)
-    text = models.TextField(blank=True)
+    # Made from the record by insight.search, never typed. The keywords find the record
+    # without being worth showing in an excerpt (an acronym, a country, a city), apart from
+    # the text the excerpt is taken from.
+    keywords = models.TextField(blank=True, editable=False)
+    text = models.TextField(blank=True, editable=False)
     url = models.CharField(max_length=300)
     members_only = models.BooleanField(default=False)
     # A post's topic: a topic is one result however many of its posts match.
@@ -67,7 +70,7 @@ class Nudge(models.Model):
     member = models.ForeignKey(
         "members.Member", on_delete=models.CASCADE, related_name="nudges", verbose_name=_("member")
     )
-    email = models.EmailField(_("sent to"))
+    email = models.EmailField(_("sent to"), max_length=EMAIL_LENGTH)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -111,7 +114,7 @@ class PartnerMessage(models.Model):
         verbose_name=_("to"),
     )
     subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("message"))
+    body = LongTextField(_("message"), max_length=TEXT)
     sent_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from activities.filters import ActivityFilter, EventFilter
 from activities.models import Activity, Event
 from members.filters import MemberFilter
 from members.models import Area, Member
+from mountainpartnership.listing import page_number, shown
 from mountainpartnership.mail import site_url
 
 API_PAGE_SIZE = 100
@@ -261,10 +262,10 @@ def api(request, name):
     paginator = Paginator(records, API_PAGE_SIZE)
     raw = request.GET.get("page", "1")
     try:
-        page = paginator.page(int(raw) if raw.isdigit() else 0)
+        page = paginator.page(page_number(raw) or 0)
     except EmptyPage:
         return JsonResponse(
-            {"error": str(_("There is no page %(page)s.") % {"page": raw[:20]})}, status=404
+            {"error": str(_("There is no page %(page)s.") % {"page": shown(raw)})}, status=404
         )
 
     def link(number):

@@ -123,7 +123,9 @@ def report(request):
     form = ReportDateForm(request.GET or None)
     day = form.cleaned_data["date"] if form.is_valid() else timezone.localdate()
     data = figures.report(day)
-    if request.GET.get("format") == "csv":
+    # A date that is not understood is explained on the page, not answered with today's
+    # tables under a name that says otherwise.
+    if request.GET.get("format") == "csv" and not form.errors:
         return report_csv(data)
     return render(request, "insight/report.html", {"form": form, "report": data})
 

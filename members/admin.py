@@ -71,6 +71,8 @@ class UserAdmin(AccentInsensitiveSearch, DjangoUserAdmin):
         ),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
+    # Written when they happen, never typed.
+    readonly_fields = ["last_login", "date_joined"]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from mountainpartnership.db import text_search, translated
+from mountainpartnership.limits import SEARCH_LENGTH
 from mountainpartnership.listing import IgnoringFilterSet
 from mountainpartnership.widgets import LightSelect
 
@@ -48,7 +49,7 @@ class MemberFilter(IgnoringFilterSet):
         empty_label=_("All geographic areas"),
         widget=LightSelect,
     )
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=SEARCH_LENGTH)
 
     class Meta:
         model = Member

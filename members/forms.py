@@ -1,3 +1,4 @@
+from allauth.account import forms as account_forms
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -8,15 +9,50 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from mountainpartnership.forms import HoneypotMixin
+from mountainpartnership.limits import EMAIL_LENGTH, form_field, set_max_length
 
 from .models import (
     Area,
     FocalPoint,
     FocalPointProposal,
+    Invitation,
     Member,
     MembershipApplication,
+    Representation,
     User,
 )
+
+
+class AccountEmailLimit:
+    """allauth's own forms take an address of up to 320 characters (Django's form default),
+    and its sign-up cuts it to the account's 254 and mails the cut address. These refuse what
+    an account cannot keep, with a message (settings.ACCOUNT_FORMS names them)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.EmailField):
+                set_max_length(field, EMAIL_LENGTH)
+
+
+class LoginForm(AccountEmailLimit, account_forms.LoginForm):
+    pass
+
+
+class SignupForm(AccountEmailLimit, account_forms.SignupForm):
+    pass
+
+
+class AddEmailForm(AccountEmailLimit, account_forms.AddEmailForm):
+    pass
+
+
+class ResetPasswordForm(AccountEmailLimit, account_forms.ResetPasswordForm):
+    pass
+
+
+class RequestLoginCodeForm(AccountEmailLimit, account_forms.RequestLoginCodeForm):
+    pass
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -99,7 +135,7 @@ class MemberEditForm(forms.ModelForm):
     """What a representative edits about their organisation."""
 
     areas = AreasField(label=_("Thematic and geographic areas"))
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = form_field(Member, "website", label=_("website"), assume_scheme="https")
 
     class Meta:
         model = Member
@@ -139,8 +175,19 @@ class MemberEditForm(forms.ModelForm):
 
 
 class ColleagueForm(forms.Form):
-    email = forms.EmailField(label=_("Colleague's email address"))
+    email = form_field(Invitation, "email", label=_("Colleague's email address"))
     language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES)
+
+
+class ColleagueRemoveForm(forms.Form):
+    """Which of the member's representatives to remove. Anything else (another member's, a
+    number that is not one) names no one."""
+
+    remove = forms.ModelChoiceField(queryset=Representation.objects.none())
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove"].queryset = member.representations.current().select_related("user")
 
 
 class FocalPointProposalForm(forms.ModelForm):
@@ -179,7 +226,9 @@ class MembershipApplicationForm(HoneypotMixin, forms.ModelForm):
     honeypot_message = _("Your application could not be accepted. Please try again.")
 
     areas = AreasField(label=_("Thematic and geographic interests"))
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = form_field(
+        MembershipApplication, "website", label=_("website"), assume_scheme="https"
+    )
     consent = forms.BooleanField(
         label=_("We accept the Mountain Partnership's principles and will take part in its work."),
         required=True,

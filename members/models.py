@@ -13,6 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from mountainpartnership.db import natural_order, translated
+from mountainpartnership.limits import (
+    EMAIL_LENGTH,
+    HAPPENED,
+    PLANNED,
+    SHORT_TEXT,
+    TERM_END,
+    TEXT,
+    URL_LENGTH,
+    LongTextField,
+)
 
 
 class UserManager(DjangoUserManager):
@@ -41,7 +51,7 @@ class UserManager(DjangoUserManager):
 
 class User(AbstractUser):
     username = None
-    email = models.EmailField(_("email address"), unique=True)
+    email = models.EmailField(_("email address"), max_length=EMAIL_LENGTH, unique=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -64,7 +74,7 @@ class Region(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = LongTextField(_("description"), max_length=SHORT_TEXT, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -94,7 +104,7 @@ class Area(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = LongTextField(_("description"), max_length=TEXT, blank=True)
     leading_members = models.ManyToManyField(
         "Member",
         blank=True,
@@ -185,8 +195,8 @@ class Member(models.Model):
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="members", verbose_name=_("region")
     )
-    website = models.URLField(_("website"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), max_length=URL_LENGTH, blank=True)
+    description = LongTextField(_("description"), max_length=TEXT, blank=True)
     logo = models.ImageField(
         _("logo"),
         upload_to="members/logos/",
@@ -196,10 +206,11 @@ class Member(models.Model):
     )
     logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    date_joined = models.DateField(_("date joined"))
+    date_joined = models.DateField(_("date joined"), validators=[HAPPENED])
     term_ends = models.DateField(
         _("membership term ends"),
         blank=True,
+        validators=[TERM_END],
         help_text=_(
             "A term runs four years and is renewable. Left empty, it is set to four years after joining."
         ),
@@ -211,6 +222,7 @@ class Member(models.Model):
         _("left the partnership on"),
         null=True,
         blank=True,
+        validators=[HAPPENED],
         help_text=_(
             "For a withdrawn member: from this day it no longer counts among the members. "
             "Set to today when left empty."
@@ -221,6 +233,7 @@ class Member(models.Model):
     )
     contact_email = models.EmailField(
         _("contact email"),
+        max_length=EMAIL_LENGTH,
         blank=True,
         help_text=_(
             "The organisation's general address; shown to members and the secretariat only."
@@ -230,6 +243,7 @@ class Member(models.Model):
         _("record last confirmed"),
         null=True,
         blank=True,
+        validators=[HAPPENED],
         help_text=_(
             "When a representative last confirmed that the record and focal point are current."
         ),
@@ -339,7 +353,7 @@ class FocalPoint(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     title = models.CharField(_("job title"), max_length=200, blank=True)
-    email = models.EmailField(_("email"))
+    email = models.EmailField(_("email"), max_length=EMAIL_LENGTH)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     languages = models.CharField(
         _("languages spoken"),
@@ -347,8 +361,8 @@ class FocalPoint(models.Model):
         blank=True,
         help_text=_("For example: Spanish, Quechua, English."),
     )
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), validators=[PLANNED])
+    end_date = models.DateField(_("end date"), null=True, blank=True, validators=[PLANNED])
 
     objects = FocalPointQuerySet.as_manager()
 
@@ -510,10 +524,10 @@ class FocalPointProposal(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     title = models.CharField(_("job title"), max_length=200, blank=True)
-    email = models.EmailField(_("email"))
+    email = models.EmailField(_("email"), max_length=EMAIL_LENGTH)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
-    start_date = models.DateField(_("start date"))
+    start_date = models.DateField(_("start date"), validators=[PLANNED])
     language = models.CharField(
         _("language of the new focal point"),
         max_length=5,
@@ -538,7 +552,7 @@ class FocalPointProposal(models.Model):
 class Invitation(models.Model):
     """A single-use, expiring link that creates or links an account to a member."""
 
-    email = models.EmailField(_("email"))
+    email = models.EmailField(_("email"), max_length=EMAIL_LENGTH)
     member = models.ForeignKey(
         Member, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("member")
     )
@@ -611,19 +625,21 @@ class MembershipApplication(models.Model):
         help_text=_("Major groups only."),
     )
     country = CountryField(_("country"))
-    website = models.URLField(_("website"), blank=True)
-    description = models.TextField(_("what the organisation does"))
+    website = models.URLField(_("website"), max_length=URL_LENGTH, blank=True)
+    description = LongTextField(_("what the organisation does"), max_length=TEXT)
     areas = models.ManyToManyField(
         Area, blank=True, related_name="+", verbose_name=_("thematic and geographic interests")
     )
     focal_point_name = models.CharField(_("proposed focal point"), max_length=200)
     focal_point_title = models.CharField(_("their title"), max_length=200, blank=True)
     focal_point_email = models.EmailField(
-        _("their email"), help_text=_("We send the confirmation link here.")
+        _("their email"),
+        max_length=EMAIL_LENGTH,
+        help_text=_("We send the confirmation link here."),
     )
     focal_point_phone = models.CharField(_("their phone"), max_length=50, blank=True)
     focal_point_languages = models.CharField(_("languages they speak"), max_length=200, blank=True)
-    contribution = models.TextField(_("how the organisation will contribute"))
+    contribution = LongTextField(_("how the organisation will contribute"), max_length=TEXT)
     consent = models.BooleanField(_("accepts the partnership's principles"), default=False)
     created = models.DateTimeField(_("received"), auto_now_add=True)
     email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
@@ -637,8 +653,9 @@ class MembershipApplication(models.Model):
         verbose_name=_("region"),
         help_text=_("Chosen by the secretariat before approval."),
     )
-    decision_reason = models.TextField(
+    decision_reason = LongTextField(
         _("reason for the decision"),
+        max_length=SHORT_TEXT,
         blank=True,
         help_text=_("Required to reject; sent to the applicant."),
     )
@@ -686,8 +703,10 @@ class TermRenewal(models.Model):
     member = models.ForeignKey(
         Member, on_delete=models.CASCADE, related_name="renewals", verbose_name=_("member")
     )
-    renewed_on = models.DateField(_("renewed on"), default=timezone.localdate, db_index=True)
-    term_ends = models.DateField(_("new term ends"))
+    renewed_on = models.DateField(
+        _("renewed on"), default=timezone.localdate, db_index=True, validators=[HAPPENED]
+    )
+    term_ends = models.DateField(_("new term ends"), validators=[TERM_END])
 
     class Meta:
         ordering = ["-renewed_on", "-pk"]

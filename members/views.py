@@ -21,6 +21,7 @@ from . import permissions, services
 from .filters import MemberFilter
 from .forms import (
     ColleagueForm,
+    ColleagueRemoveForm,
     FocalPointProposalForm,
     InvitationSignupForm,
     MemberEditForm,
@@ -243,15 +244,11 @@ def my_member_colleagues(request, slug):
         if not allowed:
             raise PermissionDenied
         if "remove" in request.POST:
-            remove = request.POST["remove"]
             # Only this member's representatives: another member's id is a 404, not a removal.
-            representation = (
-                member.representations.current().select_related("user").filter(pk=remove).first()
-                if remove.isdigit()
-                else None
-            )
-            if representation is None:
+            removal = ColleagueRemoveForm(request.POST, member=member)
+            if not removal.is_valid():
                 raise Http404
+            representation = removal.cleaned_data["remove"]
             try:
                 services.colleague_remove(representation=representation)
             except ValidationError as error:

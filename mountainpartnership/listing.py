@@ -1,6 +1,8 @@
 """What every public list page shares: pages of results and notices about bad input."""
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
@@ -21,10 +23,24 @@ def filter_notices(filterset) -> list[dict]:
             # Django points the invalid field's aria-describedby at this id.
             "id": f"{filterset.form[name].auto_id}_error",
             "text": _("“%(value)s” is not a known value for “%(filter)s”: that filter was ignored.")
-            % {"value": value, "filter": filterset.form[name].label},
+            % {"value": shown(value or ""), "filter": filterset.form[name].label},
         }
         for name, value in filterset.ignored()
     ]
+
+
+def page_number(raw: str) -> int | None:
+    """The page a query string asks for, or None when it names none: letters, a superscript
+    "²" (a digit to str.isdigit, not to int), a NUL, or more digits than Python reads."""
+    try:
+        return forms.IntegerField().clean(raw)
+    except ValidationError:
+        return None
+
+
+def shown(raw: str, length: int = 20) -> str:
+    """What a visitor typed, short enough to quote back to them."""
+    return raw if len(raw) <= length else f"{raw[:length]}…"
 
 
 def paginate(request, queryset, per_page, notices, count=None):
@@ -34,23 +50,25 @@ def paginate(request, queryset, per_page, notices, count=None):
     if count is not None:
         paginator.count = count
     raw = request.GET.get("page", "1")
-    try:
-        number = int(raw)
-    except ValueError:
+    number = page_number(raw)
+    if number is None:
         notices.append(
-            {"text": _("“%(page)s” is not a page number: here is the first page.") % {"page": raw}}
+            {
+                "text": _("“%(page)s” is not a page number: here is the first page.")
+                % {"page": shown(raw)}
+            }
         )
         number = 1
     if number < 1:
         notices.append(
-            {"text": _("There is no page %(page)s: here is the first page.") % {"page": raw}}
+            {"text": _("There is no page %(page)s: here is the first page.") % {"page": shown(raw)}}
         )
         number = 1
     elif number > paginator.num_pages:
         notices.append(
             {
                 "text": _("There is no page %(page)s: here is the last page, %(last)s.")
-                % {"page": raw, "last": paginator.num_pages}
+                % {"page": shown(raw), "last": paginator.num_pages}
             }
         )
         number = paginator.num_pages

@@ -38,7 +38,11 @@ def serve(request, path):
         full = Path(safe_join(settings.MEDIA_ROOT, path))
     except Exception:  # a path that leaves MEDIA_ROOT
         raise Http404 from None
-    if not full.is_file():
+    try:
+        found = full.is_file()
+    except OSError:  # a name longer than the file system takes is no file of ours
+        found = False
+    if not found:
         raise Http404
     suffix = full.suffix.lower()
     inline = suffix in INLINE_TYPES

@@ -247,6 +247,17 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "members:my-members"
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
+# The same forms, refusing an address longer than an account keeps (254 characters).
+ACCOUNT_FORMS = {
+    name: f"members.forms.{form}"
+    for name, form in {
+        "login": "LoginForm",
+        "signup": "SignupForm",
+        "add_email": "AddEmailForm",
+        "reset_password": "ResetPasswordForm",
+        "request_login_code": "RequestLoginCodeForm",
+    }.items()
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

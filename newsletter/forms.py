@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from members.forms import AreasField
 from members.models import Area, Region
 from mountainpartnership.forms import HoneypotMixin
+from mountainpartnership.limits import form_field
 
-from .models import Subscriber
+from .models import Item, Subscriber
 
 REGION_NOT_SAID = _("Not said")
 
@@ -18,7 +19,7 @@ class TopicsField(AreasField):
 
 
 class SubscribeForm(HoneypotMixin, forms.Form):
-    email = forms.EmailField(label=_("Your email address"))
+    email = form_field(Subscriber, "email", label=_("Your email address"))
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     # Optional, and nothing chosen for the reader: a region picked by default would be
     # counted as theirs in the figures.
@@ -63,15 +64,17 @@ class ImportForm(forms.Form):
 
 
 class TestSendForm(forms.Form):
-    email = forms.EmailField(label=_("Send a test to"))
+    email = form_field(Subscriber, "email", label=_("Send a test to"))
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
 
 class ItemSubmissionForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=255)
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
-    link = forms.URLField(label=_("Link (optional)"), required=False, assume_scheme="https")
-    target_month = forms.DateField(
+    title = form_field(Item, "title", label=_("Title"))
+    body = form_field(Item, "body", label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+    link = form_field(Item, "link", label=_("Link (optional)"), assume_scheme="https")
+    target_month = form_field(
+        Item,
+        "target_month",
         label=_("For the newsletter of"),
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%Y-%m-%d"],

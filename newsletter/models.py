@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Area, Region
 from mountainpartnership.i18n import require_some_language
+from mountainpartnership.limits import EMAIL_LENGTH, PLANNED, TEXT, URL_LENGTH, LongTextField
 
 
 def new_key() -> str:
@@ -38,7 +39,7 @@ class Subscriber(models.Model):
         FORM = "form", _("Subscribe form")
         IMPORT = "import", _("Imported list")
 
-    email = models.EmailField(_("email"))
+    email = models.EmailField(_("email"), max_length=EMAIL_LENGTH)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     region = models.ForeignKey(
         Region,
@@ -99,12 +100,14 @@ class Edition(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
 
-    month = models.DateField(_("month"), unique=True, help_text=_("Any day of the month."))
-    intro = models.TextField(_("introduction"), blank=True)
+    month = models.DateField(
+        _("month"), unique=True, help_text=_("Any day of the month."), validators=[PLANNED]
+    )
+    intro = LongTextField(_("introduction"), max_length=TEXT, blank=True)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.DRAFT
     )
-    send_at = models.DateTimeField(_("send at"), null=True, blank=True)
+    send_at = models.DateTimeField(_("send at"), null=True, blank=True, validators=[PLANNED])
     english_fallback = models.BooleanField(
         _("send English where a translation is missing"),
         default=False,
@@ -138,9 +141,9 @@ class Item(models.Model):
         DECLINED = "declined", _("Declined")
 
     title = models.CharField(_("title"), max_length=255)
-    body = models.TextField(_("text"))
-    link = models.URLField(_("link"), blank=True)
-    target_month = models.DateField(_("for the month of"))
+    body = LongTextField(_("text"), max_length=TEXT)
+    link = models.URLField(_("link"), max_length=URL_LENGTH, blank=True)
+    target_month = models.DateField(_("for the month of"), validators=[PLANNED])
     member = models.ForeignKey(
         "members.Member",
         on_delete=models.SET_NULL,
@@ -206,7 +209,8 @@ class Delivery(models.Model):
     # A worker that claims a delivery holds it until then; after that, another may take it.
     claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=200)
-    error = models.TextField(_("last error"), blank=True)
+    # Written by the sender, never typed: kept whole, as the mail server gave it.
+    error = models.TextField(_("last error"), blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Region
+from mountainpartnership.listing import shown
 
 from .models import Subscriber, new_key
 
@@ -79,6 +79,29 @@ class ImportReport:
     rejected: list = field(default_factory=list)  # (line number, row text, reason)
 
 
+def unreadable(line: int) -> ValidationError:
+    # The csv module stops at a value longer than its field limit (131,072 characters) or at
+    # broken quoting, and cannot go on past it: nothing of the file is kept.
+    return ValidationError(
+        _(
+            "Line %(line)s could not be read: a value is too long or its quotes are broken. "
+            "Nothing was imported."
+        )
+        % {"line": line}
+    )
+
+
+def email_refusal(email: str) -> str | None:
+    """Why the list cannot keep `email` (the model field's own checks), or None."""
+    try:
+        Subscriber._meta.get_field("email").clean(email, None)
+    except ValidationError as error:
+        if any(problem.code in {"invalid", "blank"} for problem in error.error_list):
+            return _("not a valid email address")
+        return " ".join(error.messages)
+    return None
+
+
 @transaction.atomic
 def subscribers_import(*, data: bytes) -> ImportReport:
     """Import an existing list: CSV with columns email, language, region (slug or name).
@@ -93,9 +116,11 @@ def subscribers_import(*, data: bytes) -> ImportReport:
     except UnicodeDecodeError:
         raise ValidationError(_("The file is not UTF-8 text; save it as CSV (UTF-8).")) from None
     rows = csv.DictReader(io.StringIO(text))
-    missing = {"email", "language", "region"} - {
-        name.strip().lower() for name in rows.fieldnames or []
-    }
+    try:
+        names = rows.fieldnames or []
+    except csv.Error:
+        raise unreadable(rows.line_num) from None
+    missing = {"email", "language", "region"} - {name.strip().lower() for name in names}
     if missing:
         raise ValidationError(
             _(
@@ -111,38 +136,43 @@ def subscribers_import(*, data: bytes) -> ImportReport:
     existing = {email.casefold() for email in Subscriber.objects.values_list("email", flat=True)}
     seen = set()
     now = timezone.now()
-    for line, row in enumerate(rows, start=2):
-        row = {(key or "").strip().lower(): (value or "").strip() for key, value in row.items()}
-        email, language = row.get("email", ""), row.get("language", "").lower()[:2]
-        region = regions.get(row.get("region", "").casefold())
-        reason = None
-        try:
-            validate_email(email)
-        except ValidationError:
-            reason = _("not a valid email address")
-        if reason is None and language not in {"en", "fr", "es"}:
-            reason = _("language must be en, fr or es")
-        if reason is None and region is None:
-            reason = _("unknown region")
-        if reason is None and email.casefold() in seen:
-            reason = _("the same address appears earlier in the file")
-        if reason:
-            report.rejected.append((line, ", ".join(row.values()), reason))
-            continue
-        seen.add(email.casefold())
-        if email.casefold() in existing:
-            report.already += 1
-            continue
-        Subscriber.objects.create(
-            email=email,
-            language=language,
-            region=region,
-            status=Subscriber.Status.CONFIRMED,
-            source=Subscriber.Source.IMPORT,
-            confirmed_at=now,
-            key=new_key(),
-        )
-        report.created += 1
+    try:
+        for line, row in enumerate(rows, start=2):
+            # Cells past the named columns come under the key None, as a list.
+            extra = row.pop(None, None)
+            row = {(key or "").strip().lower(): (value or "").strip() for key, value in row.items()}
+            email, language = row.get("email", ""), row.get("language", "").lower()[:2]
+            region = regions.get(row.get("region", "").casefold())
+            reason = _("more columns than the first row") if extra else None
+            if reason is None:
+                reason = email_refusal(email)
+            if reason is None and language not in {"en", "fr", "es"}:
+                reason = _("language must be en, fr or es")
+            if reason is None and region is None:
+                reason = _("unknown region")
+            if reason is None and email.casefold() in seen:
+                reason = _("the same address appears earlier in the file")
+            if reason:
+                report.rejected.append((line, shown(", ".join(row.values()), 200), reason))
+                continue
+            seen.add(email.casefold())
+            if email.casefold() in existing:
+                report.already += 1
+                continue
+            subscriber = Subscriber(
+                email=email,
+                language=language,
+                region=region,
+                status=Subscriber.Status.CONFIRMED,
+                source=Subscriber.Source.IMPORT,
+                confirmed_at=now,
+                key=new_key(),
+            )
+            subscriber.full_clean(validate_constraints=False)
+            subscriber.save()
+            report.created += 1
+    except csv.Error:
+        raise unreadable(rows.line_num) from None
     return report
 
 

@@ -292,3 +292,19 @@ def test_every_notification_parses_as_a_standard_message(notified):
     message = message_from_bytes(mail.outbox[0].message().as_bytes())
     assert message["Reply-To"].startswith("reply+")
     assert message.get_content_type() == "text/plain"
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [("x" * 20_001, "20000"), ("A reply with a NUL \x00 in it.", "Null characters")],
+)
+def test_a_reply_by_email_the_site_would_refuse_is_refused_with_the_reason(notified, body, reason):
+    reader, topic, address = notified
+    count = Post.objects.count()
+    reader.discussion_reader.language = "en"
+    reader.discussion_reader.save()
+    outcome = receive_reply(
+        AnymailInboundMessage.parse_raw_mime_bytes(reply_email(address, reader.email, body))
+    )
+    assert outcome.status == "refused" and reason in outcome.detail, outcome.detail
+    assert Post.objects.count() == count
