@@ -171,6 +171,7 @@ def site_walks(world) -> dict:
                 "email": "rosa@example.org",
                 "phone": "+591 2 555 0100",
                 "languages": "Spanish, Aymara",
+                "language": "es",
                 "start_date": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
             },
         ),
@@ -190,6 +191,7 @@ def site_walks(world) -> dict:
                 "country": "GT",
                 "website": "https://acc.example.org",
                 "description": "Trabajamos con comunidades de los Cuchumatanes.",
+                "language": "es",
                 "areas": [str(w.area.pk)],
                 "focal_point_name": "María Tzoc",
                 "focal_point_title": "Coordinadora",
@@ -230,6 +232,7 @@ def site_walks(world) -> dict:
                 "title": "A watershed atlas",
                 "body": "The atlas is out.",
                 "link": "https://example.org/atlas",
+                "language": "en",
                 "target_month": (timezone.localdate() + datetime.timedelta(days=40)).strftime(
                     "%Y-%m"
                 ),
@@ -238,7 +241,12 @@ def site_walks(world) -> dict:
         NewsSubmissionForm: Walk(
             f"{my}/news/",
             "representative",
-            {"title": "A new atlas", "summary": "It is out.", "body": "The whole story."},
+            {
+                "title": "A new atlas",
+                "summary": "It is out.",
+                "body": "The whole story.",
+                "language": "en",
+            },
         ),
         TopicForm: Walk(
             f"/en/discussions/{w.space.slug}/new/",
@@ -290,6 +298,7 @@ def site_walks(world) -> dict:
                 "email": "rosa@example.org",
                 "phone": "",
                 "languages": "",
+                "language": "en",
                 "start_date": timezone.localdate().isoformat(),
             },
         ),
@@ -699,7 +708,11 @@ def admin_records(world):
         member=member, user=user, fields={"website": {"old": "", "new": "x"}}
     )
     FocalPointProposal.objects.create(
-        member=member, name="Rosa", email="rosa@example.org", start_date=timezone.localdate()
+        member=member,
+        name="Rosa",
+        email="rosa@example.org",
+        language="es",
+        start_date=timezone.localdate(),
     )
     MembershipApplicationFactory()
     Item.objects.create(

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -35,6 +36,7 @@ from members.models import (
     MemberChange,
     MembershipApplication,
     Representation,
+    add_years,
 )
 from members.permissions import SECRETARIAT_APPS
 from mountainpartnership import pagecache
@@ -195,11 +197,13 @@ def _(w):
 
 @action("members.member", "renew_term")
 def _(w):
-    member = MemberFactory(term_ends=datetime.date(2026, 12, 1))
+    # A term that ends within the renewal window.
+    ends = timezone.localdate() + datetime.timedelta(days=30)
+    member = MemberFactory(term_ends=ends)
     generation = pagecache.generation()
     w.says(w.act(member, "renew_term"), "1 mandat d'adhésion renouvelé.")
     member.refresh_from_db()
-    assert member.term_ends == datetime.date(2030, 12, 1)
+    assert member.term_ends == add_years(ends, settings.MEMBERSHIP_TERM_YEARS)
     assert member.renewals.count() == 1
     assert pagecache.generation() > generation
     w.logged(member)
@@ -710,6 +714,7 @@ def _(w):
             "sector": Member.Sector.NGO,
             "country": "EC",
             "description": "Páramos.",
+            "language": "es",
             "areas": [area.pk],
             "focal_point_name": "Ana",
             "focal_point_email": "ana@example.org",
@@ -748,12 +753,13 @@ def _(w):
 
 @post_view("members:my-member-renew")
 def _(w):
-    member = MemberFactory(term_ends=datetime.date(2026, 12, 1))
+    ends = timezone.localdate() + datetime.timedelta(days=30)
+    member = MemberFactory(term_ends=ends)
     client, _user = speaking_for(member)
     generation = pagecache.generation()
     send(w, client, f"/en/my/{member.slug}/renew/")
     member.refresh_from_db()
-    assert member.term_ends == datetime.date(2030, 12, 1)
+    assert member.term_ends == add_years(ends, settings.MEMBERSHIP_TERM_YEARS)
     assert pagecache.generation() > generation
 
 
@@ -778,7 +784,12 @@ def _(w):
         w,
         client,
         f"/en/my/{member.slug}/focal-point/",
-        {"name": "Nueva Persona", "email": "n@example.org", "start_date": "2030-01-01"},
+        {
+            "name": "Nueva Persona",
+            "email": "n@example.org",
+            "start_date": "2030-01-01",
+            "language": "es",
+        },
     )
     assert FocalPointProposal.objects.get(member=member).status == "pending"
 
@@ -810,7 +821,12 @@ def _(w):
         w,
         client,
         f"/en/my/{member.slug}/news/",
-        {"title": "Draft about llamas", "summary": "Llamas.", "body": "Many llamas."},
+        {
+            "title": "Draft about llamas",
+            "summary": "Llamas.",
+            "body": "Many llamas.",
+            "language": "en",
+        },
     )
     assert News.objects.get().status == News.Status.DRAFT
     # A draft waits for the secretariat: not on the public pages, nor in search.
@@ -880,7 +896,7 @@ def _(w):
         w,
         client,
         f"/en/my/{member.slug}/newsletter-item/",
-        {"title": "Our item", "body": "Text.", "target_month": "2030-01-01"},
+        {"title": "Our item", "body": "Text.", "target_month": "2030-01-01", "language": "en"},
     )
     assert Item.objects.get().status == Item.Status.SUBMITTED
 

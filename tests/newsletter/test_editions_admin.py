@@ -77,7 +77,7 @@ def test_an_item_without_its_text_is_explained_and_nothing_is_lost(secretariat_c
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "This field is required." in page
+    assert "Text: write it in at least one language." in page
     # What was typed is still there, ready to be completed.
     assert "An introduction that must not be lost." in page
     assert 'value="Only a title"' in page
