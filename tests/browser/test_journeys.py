@@ -70,22 +70,6 @@ def test_the_language_switcher_keeps_the_filters(browser, live_server, demo, scr
     context.close()
 
 
-def test_pages_fit_a_320_pixel_screen(browser, live_server, demo, screenshot):
-    # JavaScript stays on here only so that the test can measure the page's width.
-    context = browser.new_context(locale="es-PE", viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    for name, path in [
-        ("home", "/es/"),
-        ("directory", "/es/members/"),
-        ("member", "/es/members/condesan/"),
-        ("area", "/es/areas/sard-m/"),
-    ]:
-        page.goto(live_server.url + path)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
-        screenshot(page, f"6-{name}-es-320px")
-    context.close()
-
-
 def test_a_spanish_reader_finds_an_upcoming_workshop_and_downloads_its_ics(
     browser, live_server, demo, screenshot
 ):
