@@ -59,6 +59,12 @@ class User(AbstractUser):
         return self.email
 
 
+class RegionQuerySet(models.QuerySet):
+    def by_name(self):
+        """Sorted by name in the active language, accents and case as a reader expects."""
+        return self.order_by(natural_order(translated("name")), "pk")
+
+
 class Region(models.Model):
     """One of the five regions the newsletter is sent to."""
 
@@ -66,6 +72,8 @@ class Region(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "slug"]
@@ -82,6 +90,10 @@ class AreaQuerySet(models.QuerySet):
 
     def geographic(self):
         return self.filter(kind=Area.Kind.GEOGRAPHIC)
+
+    def by_name(self):
+        """Geographic, then thematic; each sorted by name in the active language."""
+        return self.order_by("kind", natural_order(translated("name")), "pk")
 
 
 class Area(models.Model):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.forms import AreasField
 from members.models import Area, Region
-from mountainpartnership.forms import HoneypotMixin
+from mountainpartnership.forms import ByNameChoiceField, HoneypotMixin
 
 from .models import Subscriber
 
@@ -18,7 +18,7 @@ class TopicsField(AreasField):
 class SubscribeForm(HoneypotMixin, forms.Form):
     email = forms.EmailField(label=_("Your email address"))
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    region = forms.ModelChoiceField(
+    region = ByNameChoiceField(
         label=_("Your region"), queryset=Region.objects.all(), empty_label=None
     )
     format = forms.ChoiceField(
@@ -42,6 +42,7 @@ class PreferencesForm(forms.ModelForm):
         model = Subscriber
         fields = ["language", "region", "format", "topics"]
         widgets = {"format": forms.RadioSelect}
+        field_classes = {"region": ByNameChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
