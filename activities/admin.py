@@ -35,7 +35,7 @@ class MilestoneInline(TranslationTabularInline):
     extra = 0
 
 
-class FundingInline(admin.TabularInline):
+class FundingInline(TranslationTabularInline):
     model = Funding
     extra = 0
 
@@ -76,9 +76,14 @@ class ActivityAdmin(TranslationAdmin):
     fieldsets = [
         (None, {"fields": ["slug", "status", "status_since", "updated", "start_date", "end_date"]}),
         *language_fieldsets(
-            "title", "summary", "description", "status_reason", description=TRANSLATION_NOTE
+            "title",
+            "summary",
+            "description",
+            "status_reason",
+            "other_partners",
+            description=TRANSLATION_NOTE,
         ),
-        (_("Where and with whom"), {"fields": ["areas", "countries", "other_partners"]}),
+        (_("Where and with whom"), {"fields": ["areas", "countries"]}),
     ]
 
     def get_queryset(self, request):
@@ -147,7 +152,7 @@ class FundingOpportunityAdmin(TranslationAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["title", "donor", "deadline", "for_governments", "for_igos", "for_major_groups"]
     list_filter = ["for_governments", "for_igos", "for_major_groups", "regions", "areas"]
-    search_fields = ["title_en", "donor"]
+    search_fields = ["title_en", "donor_en", "donor_fr", "donor_es"]
     prepopulated_fields = {"slug": ["title_en"]}
     filter_horizontal = ["regions", "areas"]
     fieldsets = [
@@ -156,7 +161,6 @@ class FundingOpportunityAdmin(TranslationAdmin):
             {
                 "fields": [
                     "slug",
-                    "donor",
                     "deadline",
                     "amount_min",
                     "amount_max",
@@ -165,7 +169,7 @@ class FundingOpportunityAdmin(TranslationAdmin):
                 ]
             },
         ),
-        *language_fieldsets("title", "description", description=TRANSLATION_NOTE),
+        *language_fieldsets("title", "donor", "description", description=TRANSLATION_NOTE),
         (
             _("Who may apply"),
             {"fields": ["for_governments", "for_igos", "for_major_groups", "regions", "areas"]},
