@@ -5,10 +5,10 @@ here. A refusal comes with the sentence to show in place of the form.
 """
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from members.permissions import has_verified_email, is_secretariat
+from mountainpartnership.dates import date_format
 
 
 def is_representative(user) -> bool:

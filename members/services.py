@@ -8,9 +8,9 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from mountainpartnership.dates import date_format
 from mountainpartnership.db import unique_slug
 
 from .models import (
