@@ -138,11 +138,10 @@ class EventAdmin(TranslationAdmin):
                     "city",
                     "country",
                     "online_url",
-                    "languages",
                 ]
             },
         ),
-        *language_fieldsets("title", "description", description=TRANSLATION_NOTE),
+        *language_fieldsets("title", "description", "languages", description=TRANSLATION_NOTE),
         (_("Related"), {"fields": ["organisers", "areas", "activities"]}),
     ]
 

@@ -29,7 +29,8 @@ class OutputTranslationOptions(TranslationOptions):
 
 @register(Event)
 class EventTranslationOptions(TranslationOptions):
-    fields = ("title", "description")
+    # The languages an event is held in, named in each language ("anglais, espagnol").
+    fields = ("title", "description", "languages")
     required_languages = {"en": ("title",)}
 
 

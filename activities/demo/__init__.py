@@ -154,7 +154,7 @@ def demo_load() -> Counter:
             city=item["city"],
             country=item["country"],
             online_url=item["online_url"],
-            languages=item["languages"],
+            **translated("languages", item["languages"]),
             **translated("title", item["title"]),
             **translated("description", item["description"]),
         )

@@ -4,7 +4,7 @@ writes them. One demo load for all of it, in a real browser with JavaScript off.
 
 import pytest
 
-from activities.models import Activity, FundingOpportunity
+from activities.models import Activity, Event, FundingOpportunity
 from discussions.models import Consultation
 from mountainpartnership.db import natural_key
 from tests.pages import sent_edition
@@ -104,6 +104,15 @@ def test_english_standing_in_for_a_translation_is_marked_and_noted(new_page, dem
     funder = page.locator("main li", has_text="7 500").locator("[lang=en]")
     assert funder.inner_text() == "Mountain Partnership secretariat"
     screenshot(page, "reading-activity-fr-fallback")
+
+    page.goto("/fr/events/andean-ecotourism-workshop-la-paz-2027/")
+    assert page.locator("dt:text-is('Langues') + dd").inner_text() == "espagnol, anglais"
+    event = Event.objects.get(slug="andean-ecotourism-workshop-la-paz-2027")
+    event.languages_fr = ""
+    event.save()
+    page.goto("/fr/events/andean-ecotourism-workshop-la-paz-2027/")
+    languages = page.locator("dt:text-is('Langues') + dd")
+    assert languages.get_attribute("lang") == "en" and languages.inner_text() == "Spanish, English"
 
     spanish = new_page(locale="es-ES")
     spanish.goto("/es/funding/")

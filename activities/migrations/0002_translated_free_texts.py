@@ -1,8 +1,14 @@
 from django.db import migrations, models
 
-# Partners that are not members, funders and donors become translated fields: the text
+# Texts written as free text become translated fields: an activity's partners that are not
+# members, its funders, a funding opportunity's donor and the languages of an event. The text
 # already there was written in English, the language every record is entered in first.
-COPIED = [("Activity", "other_partners"), ("Funding", "funder"), ("FundingOpportunity", "donor")]
+COPIED = [
+    ("Activity", "other_partners"),
+    ("Funding", "funder"),
+    ("FundingOpportunity", "donor"),
+    ("Event", "languages"),
+]
 
 
 def copy_to_english(apps, schema_editor):
@@ -47,6 +53,27 @@ class Migration(migrations.Migration):
                 help_text="Names, one per line.",
                 null=True,
                 verbose_name="partners that are not members",
+            ),
+        ),
+        migrations.AddField(
+            model_name="event",
+            name="languages_en",
+            field=models.CharField(
+                blank=True, max_length=200, null=True, verbose_name="languages of the event"
+            ),
+        ),
+        migrations.AddField(
+            model_name="event",
+            name="languages_es",
+            field=models.CharField(
+                blank=True, max_length=200, null=True, verbose_name="languages of the event"
+            ),
+        ),
+        migrations.AddField(
+            model_name="event",
+            name="languages_fr",
+            field=models.CharField(
+                blank=True, max_length=200, null=True, verbose_name="languages of the event"
             ),
         ),
         migrations.AddField(
