@@ -35,7 +35,7 @@ def test_a_french_reader_filters_opens_a_member_and_switches_to_spanish(
     page.get_by_role("button", name="Afficher les membres").click()
     assert "region=latin-america-caribbean" in page.url and "theme=research" in page.url
     summary = page.locator(".summary").inner_text()
-    assert re.match(r"\d+ membres? :", summary), summary
+    assert re.match(r"\d+ membres?\u202f:", summary), summary
     names = page.locator("ol.list > li > a").all_inner_texts()
     assert "Consortium pour le développement durable de l'écorégion andine" in names
     assert names == sorted(names, key=without_accents)
