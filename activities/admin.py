@@ -47,7 +47,7 @@ class MilestoneInline(TranslationTabularInline):
     extra = 0
 
 
-class FundingInline(admin.TabularInline):
+class FundingInline(TranslationTabularInline):
     model = Funding
     extra = 0
 
@@ -137,9 +137,14 @@ class ActivityAdmin(AccentInsensitiveSearch, TranslationAdmin):
     fieldsets = [
         (None, {"fields": ["slug", "status", "status_since", "updated", "start_date", "end_date"]}),
         *language_fieldsets(
-            "title", "summary", "description", "status_reason", description=TRANSLATION_NOTE
+            "title",
+            "summary",
+            "description",
+            "status_reason",
+            "other_partners",
+            description=TRANSLATION_NOTE,
         ),
-        (_("Where and with whom"), {"fields": ["areas", "countries", "other_partners"]}),
+        (_("Where and with whom"), {"fields": ["areas", "countries"]}),
     ]
 
     def get_queryset(self, request):
@@ -203,11 +208,10 @@ class EventAdmin(AccentInsensitiveSearch, TranslationAdmin):
                     "city",
                     "country",
                     "online_url",
-                    "languages",
                 ]
             },
         ),
-        *language_fieldsets("title", "description", description=TRANSLATION_NOTE),
+        *language_fieldsets("title", "description", "languages", description=TRANSLATION_NOTE),
         (_("Related"), {"fields": ["organisers", "areas", "activities"]}),
     ]
 
@@ -221,7 +225,7 @@ class FundingOpportunityAdmin(AccentInsensitiveSearch, TranslationAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["title", "donor", "deadline", "for_governments", "for_igos", "for_major_groups"]
     list_filter = ["for_governments", "for_igos", "for_major_groups", "regions", "areas"]
-    search_fields = ["title_en", "donor"]
+    search_fields = ["title_en", "donor_en", "donor_fr", "donor_es"]
     prepopulated_fields = {"slug": ["title_en"]}
     filter_horizontal = ["regions", "areas"]
     fieldsets = [
@@ -230,7 +234,6 @@ class FundingOpportunityAdmin(AccentInsensitiveSearch, TranslationAdmin):
             {
                 "fields": [
                     "slug",
-                    "donor",
                     "deadline",
                     "amount_min",
                     "amount_max",
@@ -239,7 +242,7 @@ class FundingOpportunityAdmin(AccentInsensitiveSearch, TranslationAdmin):
                 ]
             },
         ),
-        *language_fieldsets("title", "description", description=TRANSLATION_NOTE),
+        *language_fieldsets("title", "donor", "description", description=TRANSLATION_NOTE),
         (
             _("Who may apply"),
             {"fields": ["for_governments", "for_igos", "for_major_groups", "regions", "areas"]},

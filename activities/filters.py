@@ -10,14 +10,17 @@ from mountainpartnership.limits import SEARCH_LENGTH
 from mountainpartnership.listing import IgnoringFilterSet
 from mountainpartnership.widgets import LightSelect
 
-from .models import Activity, Event, FundingOpportunity
+from .models import Activity, Event, FundingOpportunity, Participation
+
+# Choices of records are fetched when a filter set is made for a request (a callable
+# queryset), so that they are sorted by name in the reader's language.
 
 
 def theme_filter(field_name="areas"):
     return django_filters.ModelChoiceFilter(
         label=_("Thematic area"),
         field_name=field_name,
-        queryset=Area.objects.thematic(),
+        queryset=lambda request: Area.objects.thematic().by_name(),
         to_field_name="slug",
         empty_label=_("All thematic areas"),
         widget=LightSelect,
@@ -28,7 +31,7 @@ def geo_filter(field_name="areas"):
     return django_filters.ModelChoiceFilter(
         label=_("Geographic area"),
         field_name=field_name,
-        queryset=Area.objects.geographic(),
+        queryset=lambda request: Area.objects.geographic().by_name(),
         to_field_name="slug",
         empty_label=_("All geographic areas"),
         widget=LightSelect,
@@ -47,7 +50,7 @@ class ActivityFilter(IgnoringFilterSet):
     region = django_filters.ModelChoiceFilter(
         label=_("Region"),
         field_name="members__region",
-        queryset=Region.objects.all(),
+        queryset=lambda request: Region.objects.by_name(),
         to_field_name="slug",
         empty_label=_("All regions"),
         widget=LightSelect,
@@ -56,7 +59,9 @@ class ActivityFilter(IgnoringFilterSet):
     member = django_filters.ModelChoiceFilter(
         label=_("Member"),
         field_name="members",
-        queryset=Member.objects.public().filter(participations__isnull=False).distinct(),
+        queryset=lambda request: (
+            Member.objects.public().filter(pk__in=Participation.objects.values("member")).by_name()
+        ),
         to_field_name="slug",
         empty_label=_("All members"),
         widget=LightSelect,
@@ -87,7 +92,7 @@ class FundingFilter(IgnoringFilterSet):
     region = django_filters.ModelChoiceFilter(
         label=_("Region"),
         method="in_region",
-        queryset=Region.objects.all(),
+        queryset=lambda request: Region.objects.by_name(),
         to_field_name="slug",
         empty_label=_("All regions"),
         widget=LightSelect,
@@ -109,9 +114,4 @@ class FundingFilter(IgnoringFilterSet):
         return queryset.filter(Q(regions=region) | Q(regions__isnull=True)).distinct()
 
     def open_to(self, queryset, name, kind):
-        field = {
-            Member.Type.GOVERNMENT: "for_governments",
-            Member.Type.IGO: "for_igos",
-            Member.Type.MAJOR_GROUP: "for_major_groups",
-        }[kind]
-        return queryset.filter(**{field: True})
+        return queryset.filter(**{FundingOpportunity.FLAG_OF_TYPE[kind]: True})

@@ -35,7 +35,7 @@ class ActivityQuerySet(models.QuerySet):
             models.Prefetch(
                 "participations",
                 queryset=Participation.objects.select_related("member").order_by(
-                    "role", "member__name_en"
+                    "role", natural_order(translated("member__name")), "pk"
                 ),
             )
         )
@@ -359,6 +359,19 @@ class FundingOpportunity(models.Model):
 
     def __str__(self):
         return self.title
+
+    # Which flag says that a type of member may apply.
+    FLAG_OF_TYPE = {
+        Member.Type.GOVERNMENT: "for_governments",
+        Member.Type.IGO: "for_igos",
+        Member.Type.MAJOR_GROUP: "for_major_groups",
+    }
+
+    def open_to(self) -> list[str]:
+        """The names of the types of member that may apply, in the active language."""
+        return [
+            label for value, label in Member.Type.choices if getattr(self, self.FLAG_OF_TYPE[value])
+        ]
 
 
 class NewsQuerySet(models.QuerySet):

@@ -1,12 +1,20 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Activity, Event, FundingOpportunity, Milestone, News, Output
+from .models import Activity, Event, Funding, FundingOpportunity, Milestone, News, Output
 
 
 @register(Activity)
 class ActivityTranslationOptions(TranslationOptions):
-    fields = ("title", "summary", "description", "status_reason")
+    fields = ("title", "summary", "description", "status_reason", "other_partners")
     required_languages = {"en": ("title", "summary")}
+
+
+@register(Funding)
+class FundingTranslationOptions(TranslationOptions):
+    # A funder's name has its official forms in each language ("Government of France",
+    # "Gouvernement de la France"); an untranslated one is shown in English, marked so.
+    fields = ("funder",)
+    required_languages = {"en": ("funder",)}
 
 
 @register(Milestone)
@@ -21,14 +29,15 @@ class OutputTranslationOptions(TranslationOptions):
 
 @register(Event)
 class EventTranslationOptions(TranslationOptions):
-    fields = ("title", "description")
+    # The languages an event is held in, named in each language ("anglais, espagnol").
+    fields = ("title", "description", "languages")
     required_languages = {"en": ("title",)}
 
 
 @register(FundingOpportunity)
 class FundingOpportunityTranslationOptions(TranslationOptions):
-    fields = ("title", "description")
-    required_languages = {"en": ("title",)}
+    fields = ("title", "description", "donor")
+    required_languages = {"en": ("title", "donor")}
 
 
 @register(News)

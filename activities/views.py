@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from members import permissions
-from members.models import Area, Member
+from members.models import Area, Member, Region
 from mountainpartnership.listing import filter_notices, paginate, query_without_page
 
 from . import services
@@ -46,7 +46,7 @@ def activity_list(request):
 def activity_detail(request, slug):
     activity = get_object_or_404(
         Activity.objects.with_participants().prefetch_related(
-            Prefetch("areas", queryset=Area.objects.order_by("kind", "slug")),
+            Prefetch("areas", queryset=Area.objects.by_name()),
             Prefetch("milestones__responsible"),
             "funding",
             "outputs",
@@ -83,7 +83,12 @@ def event_list(request, past=False):
 
 def event_detail(request, slug):
     event = get_object_or_404(
-        Event.objects.prefetch_related("organisers", "areas", "activities"), slug=slug
+        Event.objects.prefetch_related(
+            Prefetch("organisers", queryset=Member.objects.by_name()),
+            Prefetch("areas", queryset=Area.objects.by_name()),
+            Prefetch("activities", queryset=Activity.objects.by_title()),
+        ),
+        slug=slug,
     )
     return render(request, "activities/event_detail.html", {"event": event})
 
@@ -113,7 +118,12 @@ def funding_list(request):
     funding_filter = FundingFilter(request.GET or None, queryset=FundingOpportunity.objects.open())
     notices = filter_notices(funding_filter)
     page = paginate(
-        request, funding_filter.qs.prefetch_related("regions", "areas"), PER_PAGE, notices
+        request,
+        funding_filter.qs.prefetch_related(
+            Prefetch("regions", queryset=Region.objects.by_name()), "areas"
+        ),
+        PER_PAGE,
+        notices,
     )
     return render(
         request,
@@ -123,7 +133,6 @@ def funding_list(request):
             "page": page,
             "notices": notices,
             "query": query_without_page(request),
-            "member_types": dict(Member.Type.choices),
         },
     )
 

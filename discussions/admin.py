@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -210,14 +210,21 @@ class ModerationQueueAdmin(PostAdmin):
     list_filter = ["moderation"]
 
     def get_queryset(self, request):
+        # Only posts with a report not yet reviewed. A filter on flags__resolved_at=None
+        # would also keep every post that has no flag at all (the outer join's empty row).
+        open_flags = Flag.objects.filter(post=OuterRef("pk"), resolved_at=None)
+        # Not super(): it would sort by get_ordering() before the count is there to sort by.
         return (
-            super()
-            .get_queryset(request)
-            .filter(flags__resolved_at=None)
+            self.model._default_manager.filter(Exists(open_flags))
             .annotate(open_flag_count=Count("flags", filter=Q(flags__resolved_at=None)))
             .prefetch_related("flags__user")
-            .order_by("-open_flag_count", "created_at")
+            .order_by(*self.get_ordering(request))
         )
+
+    def get_ordering(self, request):
+        # The change list sorts by this, not by the queryset's order: it would fall back on
+        # the posts' own order, by date, and bury the most reported ones.
+        return ["-open_flag_count", "created_at", "pk"]
 
     @admin.display(description=_("reports"), ordering="open_flag_count")
     def open_flags(self, post):

@@ -5,11 +5,11 @@ here. A refusal comes with the sentence to show in place of the form.
 """
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from members.permissions import has_verified_email, is_representative, is_secretariat
 from mountainpartnership import zones
+from mountainpartnership.dates import date_format
 
 
 def can_read(user, space) -> bool:

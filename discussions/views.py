@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from members.models import User
 from members.permissions import is_secretariat
 from mountainpartnership import zones
+from mountainpartnership.db import natural_order, translated
 from mountainpartnership.listing import paginate
 
 from . import permissions, services
@@ -45,7 +46,7 @@ def space_list(request):
         permissions.readable_spaces(request.user, Space.objects.filter(consultation=None))
         .select_related("area")
         .annotate(topic_count=Count("topics"), last_post=Max("topics__last_posted_at"))
-        .order_by("position", "title")
+        .order_by("position", natural_order(translated("title")), "pk")
     )
     general = [space for space in spaces if space.area is None]
     thematic = [space for space in spaces if space.area and space.area.kind == "thematic"]

@@ -4,7 +4,7 @@ import datetime
 from collections import Counter, defaultdict
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -61,9 +61,7 @@ def current_breakdowns() -> dict:
     members = Member.objects.public()
     return {
         "regions": list(
-            Region.objects.annotate(n=Count("members", filter=Q(members__in=members))).order_by(
-                "position", "slug"
-            )
+            Region.objects.by_name().annotate(n=Count("members", filter=Q(members__in=members)))
         ),
         "sectors": [
             (label, count)
@@ -71,9 +69,7 @@ def current_breakdowns() -> dict:
             if (count := members.filter(sector=value).count())
         ],
         "areas": list(
-            Area.objects.annotate(n=Count("members", filter=Q(members__in=members))).order_by(
-                "kind", "slug"
-            )
+            Area.objects.by_name().annotate(n=Count("members", filter=Q(members__in=members)))
         ),
     }
 
@@ -88,9 +84,7 @@ def activity_figures(now=None) -> dict:
             (label, Activity.objects.filter(status=value).count())
             for value, label in Activity.Status.choices
         ],
-        "by_area": list(
-            Area.objects.annotate(n=Count("activities")).filter(n__gt=0).order_by("kind", "slug")
-        ),
+        "by_area": list(Area.objects.by_name().annotate(n=Count("activities")).filter(n__gt=0)),
         "stalled": list(Activity.objects.filter(status=Activity.Status.STALLED).order_by("title")),
         "stale": list(
             open_activities.exclude(status=Activity.Status.STALLED)
@@ -116,9 +110,9 @@ def newsletter_figures(editions=6) -> dict:
         "total": confirmed.count(),
         "languages": [(name, languages.get(code, 0)) for code, name in settings.LANGUAGES],
         "regions": list(
-            Region.objects.annotate(
+            Region.objects.by_name().annotate(
                 n=Count("subscribers", filter=Q(subscribers__status=Subscriber.Status.CONFIRMED))
-            ).order_by("position", "slug")
+            )
         ),
         # Those who did not say, counted apart rather than in a region.
         "region_not_said": confirmed.filter(region=None).count(),
@@ -213,7 +207,7 @@ def report(day: datetime.date) -> dict:
     activities = activities_on(day)
     statuses = dict(Activity.Status.choices)
     by_area = []
-    for area in Area.objects.prefetch_related("leading_members").order_by("kind", "slug"):
+    for area in Area.objects.by_name().prefetch_related("leading_members"):
         counts = Counter(status for activity, status in activities if area in activity.areas.all())
         if counts:
             by_area.append((area, [(statuses[s], counts[s]) for s in statuses if counts[s]]))
@@ -227,7 +221,11 @@ def report(day: datetime.date) -> dict:
         "at_launch": at_launch,
         "launch_total": sum(at_launch.values()),
         "launched": launched(),
-        "areas": list(Area.objects.prefetch_related("leading_members").order_by("kind", "slug")),
+        "areas": list(
+            Area.objects.by_name().prefetch_related(
+                Prefetch("leading_members", queryset=Member.objects.by_name())
+            )
+        ),
         "activities_by_area": by_area,
         "activities_by_status": [
             (statuses[s], n)
@@ -237,9 +235,9 @@ def report(day: datetime.date) -> dict:
             )
         ],
         "recipients": list(
-            Region.objects.annotate(
+            Region.objects.by_name().annotate(
                 n=Count("subscribers", filter=Q(subscribers__in=recipients))
-            ).order_by("position", "slug")
+            )
         ),
         "recipients_not_said": recipients.filter(region=None).count(),
         "recipients_total": recipients.count(),

@@ -29,10 +29,11 @@ from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from mountainpartnership.dates import date_format
 
 from .models import SearchEntry
 
@@ -188,13 +189,25 @@ def post_documents(post):
     return [
         Document(
             post.language,
-            topic.title,
+            post_title(post),
             strip_tags(post.body_html),
             url,
             members_only=space.read_access == Space.Read.MEMBERS,
             topic_id=topic.pk,
         )
     ]
+
+
+def post_title(post) -> str:
+    """The title a post is found under, in the post's language where there is one: its
+    topic's, or for a contribution to an e-consultation, the consultation's question."""
+    from discussions.models import Consultation
+
+    try:
+        consultation = post.topic.consultation
+    except Consultation.DoesNotExist:
+        return post.topic.title
+    return getattr(consultation, f"question_{post.language}") or post.topic.title
 
 
 def model_of(kind_name: str):
@@ -275,7 +288,7 @@ def rebuild(batch: int = 2000) -> int:
         content_type = ContentType.objects.get_for_model(model)
         queryset = model.objects.order_by("pk")
         if name == "post":
-            queryset = queryset.select_related("topic__space")
+            queryset = queryset.select_related("topic__space", "topic__consultation")
         entries = []
         for obj in queryset.iterator(chunk_size=batch):
             entries += entries_for(obj, name, content_type)
@@ -336,14 +349,21 @@ def _topic_saved(sender, instance, raw=False, **kwargs):
         return
 
     def reindex():
-        for post in instance.posts.select_related("topic__space"):
+        for post in instance.posts.select_related("topic__space", "topic__consultation"):
             index(post)
 
     transaction.on_commit(reindex)
 
 
+def _consultation_saved(sender, instance, raw=False, **kwargs):
+    """A consultation's question is the title its contributions are found under."""
+    if raw or instance.topic_id is None:
+        return
+    _topic_saved(sender, instance.topic)
+
+
 def connect_signals():
-    from discussions.models import Space, Topic
+    from discussions.models import Consultation, Space, Topic
     from newsletter.models import Item
 
     for name in KINDS:
@@ -354,6 +374,7 @@ def connect_signals():
     post_delete.connect(_item_deleted, sender=Item, dispatch_uid="search-item-delete")
     post_save.connect(_space_saved, sender=Space, dispatch_uid="search-space")
     post_save.connect(_topic_saved, sender=Topic, dispatch_uid="search-topic")
+    post_save.connect(_consultation_saved, sender=Consultation, dispatch_uid="search-consultation")
 
 
 # Searching.

@@ -38,7 +38,7 @@ from .models import (
     TermRenewal,
     User,
 )
-from .selectors import ADMIN_COLUMNS, member_csv_rows
+from .selectors import ADMIN_COLUMNS, field_label, member_csv_rows, readable_changes
 from .services import (
     application_approve,
     application_reject,
@@ -522,17 +522,15 @@ class MemberChangeAdmin(AccentInsensitiveSearch, admin.ModelAdmin):
 
     @admin.display(description=_("fields"))
     def changed_fields(self, change):
-        return ", ".join(change.fields)
+        return ", ".join(field_label(Member, name) for name in change.fields)
 
     @admin.display(description=_("before and after"))
     def before_and_after(self, change):
+        (change,) = readable_changes([change])
         return format_html_join(
             "",
             "<p><strong>{}</strong><br>{} → {}</p>",
-            (
-                (field, values["old"] or "∅", values["new"] or "∅")
-                for field, values in change.fields.items()
-            ),
+            ((label, old or "∅", new or "∅") for label, old, new in change.lines),
         )
 
     @admin.action(

@@ -25,7 +25,7 @@ class MemberFilter(IgnoringFilterSet):
     )
     region = django_filters.ModelChoiceFilter(
         label=_("Region"),
-        queryset=Region.objects.all(),
+        queryset=lambda request: Region.objects.by_name(),
         to_field_name="slug",
         empty_label=_("All regions"),
         widget=LightSelect,
@@ -36,7 +36,7 @@ class MemberFilter(IgnoringFilterSet):
     theme = django_filters.ModelChoiceFilter(
         label=_("Thematic area"),
         field_name="areas",
-        queryset=Area.objects.thematic(),
+        queryset=lambda request: Area.objects.thematic().by_name(),
         to_field_name="slug",
         empty_label=_("All thematic areas"),
         widget=LightSelect,
@@ -44,7 +44,7 @@ class MemberFilter(IgnoringFilterSet):
     geo = django_filters.ModelChoiceFilter(
         label=_("Geographic area"),
         field_name="areas",
-        queryset=Area.objects.geographic(),
+        queryset=lambda request: Area.objects.geographic().by_name(),
         to_field_name="slug",
         empty_label=_("All geographic areas"),
         widget=LightSelect,

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from mountainpartnership.forms import HoneypotMixin
+from mountainpartnership.forms import ByNameIterator, HoneypotMixin
+from mountainpartnership.i18n import sorted_by_name
 from mountainpartnership.limits import EMAIL_LENGTH, form_field, set_max_length
 
 from .models import (
@@ -100,6 +101,7 @@ class AreasField(forms.ModelMultipleChoiceField):
     """Areas as checkboxes, thematic and geographic ones under their own heading."""
 
     widget = forms.CheckboxSelectMultiple
+    iterator = ByNameIterator
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", Area.objects.all())
@@ -108,7 +110,7 @@ class AreasField(forms.ModelMultipleChoiceField):
 
     def group(self):
         """Put the choices under their headings: one query, so call it per form, not at import."""
-        areas = list(self.queryset)
+        areas = sorted_by_name(self.queryset)
         self.choices = [
             (label, [(area.pk, area.name) for area in areas if area.kind == kind])
             for kind, label in Area.Kind.choices

@@ -69,6 +69,12 @@ class User(AbstractUser):
         return self.email
 
 
+class RegionQuerySet(models.QuerySet):
+    def by_name(self):
+        """Sorted by name in the active language, accents and case as a reader expects."""
+        return self.order_by(natural_order(translated("name")), "pk")
+
+
 class Region(models.Model):
     """One of the five regions the newsletter is sent to."""
 
@@ -76,6 +82,8 @@ class Region(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     description = LongTextField(_("description"), max_length=SHORT_TEXT, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "slug"]
@@ -92,6 +100,10 @@ class AreaQuerySet(models.QuerySet):
 
     def geographic(self):
         return self.filter(kind=Area.Kind.GEOGRAPHIC)
+
+    def by_name(self):
+        """Geographic, then thematic; each sorted by name in the active language."""
+        return self.order_by("kind", natural_order(translated("name")), "pk")
 
 
 class Area(models.Model):

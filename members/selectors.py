@@ -1,11 +1,20 @@
 """Reads from the members app that more than one page needs."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Area, Member, MemberQuerySet
+from mountainpartnership.dates import date_format
+
+from .models import Area, Member, MemberChange, MemberQuerySet
 
 Column = tuple[str, Callable[[Member], str]]
 
@@ -74,3 +83,58 @@ def member_csv_rows(members: MemberQuerySet, columns: list[Column]) -> Iterator[
     )
     for member in rows:
         yield [value(member) for _header, value in columns]
+
+
+def field_label(model, name: str) -> str:
+    """What the secretariat calls a field: its verbose name, with the language of a
+    translated one ("Description (French)"), never its name in the database."""
+    languages = dict(settings.LANGUAGES)
+    base, _sep, code = name.rpartition("_")
+    if code in languages and base:
+        try:
+            field = model._meta.get_field(base)
+        except FieldDoesNotExist:
+            pass
+        else:
+            return gettext("%(field)s (%(language)s)") % {
+                "field": capfirst(str(field.verbose_name)),
+                "language": languages[code],
+            }
+    try:
+        return capfirst(str(model._meta.get_field(name).verbose_name))
+    except FieldDoesNotExist:
+        return name
+
+
+def readable_changes(changes: Iterable[MemberChange]) -> list[MemberChange]:
+    """`changes`, each with `lines`: (field, before, after) as the secretariat reads them,
+    dates written out and areas named (one query for all the areas)."""
+    changes = list(changes)
+    slugs = {
+        slug
+        for change in changes
+        for values in [change.fields.get("areas")]
+        if values
+        for slug in [*(values["old"] or []), *(values["new"] or [])]
+    }
+    names = {area.slug: area.name for area in Area.objects.filter(slug__in=slugs)} if slugs else {}
+
+    def shown(name, value):
+        if value in ("", None, []):
+            return ""
+        if name == "areas":
+            return ", ".join(str(names.get(slug, slug)) for slug in value)
+        try:
+            field = Member._meta.get_field(name)
+        except FieldDoesNotExist:
+            return str(value)
+        if isinstance(field, models.DateTimeField) and (moment := parse_datetime(str(value))):
+            return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+        return str(value)
+
+    for change in changes:
+        change.lines = [
+            (field_label(Member, name), shown(name, values["old"]), shown(name, values["new"]))
+            for name, values in change.fields.items()
+        ]
+    return changes

@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from mountainpartnership.dates import date_format
 from mountainpartnership.db import saved_in_bulk, unique_slug
 
 from .models import (

@@ -14,6 +14,7 @@ from mountainpartnership.mail import send_templated, site_url
 
 from .models import FocalPoint, Invitation, Member, MemberChange, MembershipApplication
 from .permissions import SECRETARIAT_GROUP
+from .selectors import readable_changes
 
 
 @shared_task
@@ -88,7 +89,7 @@ def member_changes_digest() -> int:
         send_templated(
             "members/email/changes_digest",
             {
-                "changes": changes,
+                "changes": readable_changes(changes),
                 "admin_url": site_url(reverse("admin:members_memberchange_changelist")),
             },
             recipients,

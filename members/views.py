@@ -9,12 +9,12 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities.models import Activity
+from mountainpartnership.dates import date_format
 from mountainpartnership.listing import filter_notices, paginate, query_without_page
 
 from . import permissions, services
@@ -101,7 +101,7 @@ def member_detail(request, slug):
         .select_related("region")
         .with_current_focal_point()
         .prefetch_related(
-            Prefetch("areas", queryset=Area.objects.order_by("kind", "slug")),
+            Prefetch("areas", queryset=Area.objects.by_name()),
             Prefetch("activities", queryset=Activity.objects.by_title()),
         ),
         slug=slug,
@@ -118,7 +118,7 @@ def member_detail(request, slug):
 
 
 def area_list(request):
-    areas = Area.objects.annotate(
+    areas = Area.objects.by_name().annotate(
         member_total=Count("members", filter=~Q(members__status=Member.Status.WITHDRAWN))
     )
     return render(

@@ -2,7 +2,25 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
+
+from mountainpartnership.i18n import sorted_by_name
+
+
+class ByNameIterator(ModelChoiceIterator):
+    """A model choice field's choices sorted by name in the language of the page being made,
+    whatever the order of its queryset (which is made once, at import)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in sorted_by_name(self.queryset, name=self.field.label_from_instance):
+            yield self.choice(obj)
+
+
+class ByNameChoiceField(forms.ModelChoiceField):
+    iterator = ByNameIterator
 
 
 class HoneypotMixin:

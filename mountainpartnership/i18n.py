@@ -4,6 +4,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from mountainpartnership.db import natural_key
+
 # Each language named in itself, as a reader looking for their own would expect.
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
 
@@ -97,3 +99,13 @@ class WrittenInAnyLanguageAdmin:
         if field is not None and original is not None and original.name in self.written_fields:
             field.required = False
         return field
+
+
+def sorted_by_name(items, name=lambda item: item.name):
+    """`items` sorted by their names as a reader of the active language expects: accents and
+    case ignored first ("Éducation" among the Es), as the database's natural collation does
+    (mountainpartnership.db.natural_order), for lists already fetched or built in Python.
+
+    `name(item)` is read with the active language: call this inside the request, or inside
+    `translation.override()`, not at import."""
+    return sorted(items, key=lambda item: natural_key(str(name(item))))

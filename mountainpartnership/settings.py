@@ -111,6 +111,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mountainpartnership.context_processors.languages",
             ],
+            # The date filter writes the first of the month as French does ("1er").
+            "builtins": ["mountainpartnership.templatetags.dates"],
         },
     },
 ]
@@ -143,6 +145,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "fr", "es")
 USE_I18N = True
+# How each language writes dates and times: the one place (mountainpartnership/formats/).
+FORMAT_MODULE_PATH = ["mountainpartnership.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 

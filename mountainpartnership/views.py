@@ -14,10 +14,10 @@ from members.views import type_counts, type_totals
 def home(request):
     """What the partnership is, and the partnership in figures, straight from the records."""
     by_type = type_totals(Member.objects.public())
-    regions = Region.objects.annotate(
+    regions = Region.objects.by_name().annotate(
         member_total=Count("members", filter=~Q(members__status=Member.Status.WITHDRAWN))
     )
-    areas = list(Area.objects.all())
+    areas = list(Area.objects.by_name())
     return render(
         request,
         "home.html",

@@ -10,15 +10,17 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
+from members.models import Region
 from mountainpartnership.admin import AccentInsensitiveSearch
 from mountainpartnership.adminlog import log_changed
+from mountainpartnership.dates import date_format
+from mountainpartnership.db import natural_key
 from mountainpartnership.i18n import (
     TRANSLATION_NOTE,
     WRITTEN_NOTE,
@@ -27,7 +29,7 @@ from mountainpartnership.i18n import (
 )
 from mountainpartnership.mail import site_url
 
-from .forms import ImportForm, TestSendForm
+from .forms import REGION_NOT_SAID, ImportForm, TestSendForm
 from .models import Delivery, Edition, Item, Subscriber
 from .rendering import render_edition
 from .services import deliveries_retry_failed, edition_mark_ready, subscribers_import
@@ -172,22 +174,53 @@ class EditionAdmin(TranslationAdmin):
     def progress(self, edition):
         rows = (
             Delivery.objects.filter(edition=edition)
-            .values("status", "language", "region__slug")
+            .values("status", "language", "region")
             .annotate(total=Count("pk"))
-            .order_by("status", "language", "region__slug")
+            .order_by()
+        )
+        # Named as the secretariat reads them ("Sent · English · Europe"), not by their codes.
+        statuses = dict(Delivery.Status.choices)
+        languages = dict(settings.LANGUAGES)
+        regions = {region.pk: region.name for region in Region.objects.all()}
+        order = list(statuses)
+        rows = sorted(
+            rows,
+            key=lambda r: (
+                order.index(r["status"]) if r["status"] in order else len(order),
+                r["language"],
+                natural_key(str(regions.get(r["region"], ""))),
+            ),
         )
         in_doubt = (
             Delivery.objects.filter(edition=edition, claimed_until__isnull=False)
             .exclude(status=Delivery.Status.SENT)
             .count()
         )
+
+        def counted(name, total):
+            return gettext("%(name)s: %(total)s") % {"name": name, "total": total}
+
         lines = format_html_join(
             "",
-            "<li>{} · {} · {}: {}</li>",
-            ((r["status"], r["language"], r["region__slug"] or "—", r["total"]) for r in rows),
+            "<li>{}</li>",
+            (
+                (
+                    counted(
+                        " · ".join(
+                            [
+                                str(statuses.get(r["status"], r["status"])),
+                                str(languages.get(r["language"], r["language"])),
+                                str(regions.get(r["region"], REGION_NOT_SAID)),
+                            ]
+                        ),
+                        r["total"],
+                    ),
+                )
+                for r in rows
+            ),
         )
         return format_html(
-            "<ul>{}</ul><p>{}: {}</p>", lines, _("in doubt (claimed, not confirmed)"), in_doubt
+            "<ul>{}</ul><p>{}</p>", lines, counted(_("in doubt (claimed, not confirmed)"), in_doubt)
         )
 
     @admin.action(description=_("Ready: send at the time set"), permissions=["change"])

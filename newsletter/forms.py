@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.forms import AreasField
 from members.models import Area, Region
-from mountainpartnership.forms import HoneypotMixin
+from mountainpartnership.forms import ByNameChoiceField, HoneypotMixin
 from mountainpartnership.limits import form_field
 
 from .models import Item, Subscriber
@@ -23,7 +23,7 @@ class SubscribeForm(HoneypotMixin, forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     # Optional, and nothing chosen for the reader: a region picked by default would be
     # counted as theirs in the figures.
-    region = forms.ModelChoiceField(
+    region = ByNameChoiceField(
         label=_("Your region (optional)"),
         queryset=Region.objects.all(),
         required=False,
@@ -50,6 +50,7 @@ class PreferencesForm(forms.ModelForm):
         model = Subscriber
         fields = ["language", "region", "format", "topics"]
         widgets = {"format": forms.RadioSelect}
+        field_classes = {"region": ByNameChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

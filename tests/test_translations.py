@@ -1,5 +1,6 @@
 """Every interface string is translated into French and Spanish, for real."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -81,3 +82,33 @@ def test_catalogues_cover_every_string_in_the_source(tmp_path):
             if m.id and all(m.string if isinstance(m.string, tuple) else [m.string])
         }
         assert not missing, f"not translated into {language}: {sorted(missing)}"
+
+
+# French typography: a narrow no-break space (U+202F) before : ; ! ? and inside « ». A plain
+# or no space lets the line break before the mark, or glues it to the word.
+FRENCH_MARK_WITHOUT_ITS_SPACE = re.compile(
+    r"(?:^|[^\s\u202f\"“(])[ \u00a0]?[:;!?](?=\s|$|<|\)|»|\")|«(?!\u202f)|(?<!\u202f)»"
+)
+
+
+def test_french_puts_a_narrow_no_break_space_before_double_punctuation():
+    wrong = []
+    for message in catalogue(ROOT, "fr"):
+        if not message.id:
+            continue
+        for text in message.string if isinstance(message.string, tuple) else [message.string]:
+            if FRENCH_MARK_WITHOUT_ITS_SPACE.search(text):
+                wrong.append(text)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_no_translation_holds_a_bare_ampersand():
+    # Translations go into pages unescaped: "&region" would read "®ion".
+    for language in LANGUAGES:
+        for message in catalogue(ROOT, language):
+            if not message.id:
+                continue  # the catalogue's header
+            texts = [message.id] if isinstance(message.id, str) else list(message.id)
+            texts += message.string if isinstance(message.string, tuple) else [message.string]
+            for text in texts:
+                assert not re.search(r"&(?![A-Za-z]+;|#\d+;)", text or ""), (language, text)

@@ -63,7 +63,6 @@ def demo_load() -> Counter:
         activity = Activity(
             slug=item["slug"],
             countries=item["countries"],
-            other_partners=item["other_partners"],
             start_date=day(item["start"]),
             end_date=day(item["end"]),
             status=last["status"],
@@ -75,6 +74,7 @@ def demo_load() -> Counter:
             **translated("summary", item["summary"]),
             **translated("description", item["description"]),
             **translated("status_reason", reason),
+            **translated("other_partners", item["other_partners"]),
         )
         activity.full_clean()
         activity.save()
@@ -119,7 +119,7 @@ def demo_load() -> Counter:
                 Funding(
                     activity=activity,
                     kind=funding["kind"],
-                    funder=funding["funder"],
+                    **translated("funder", funding["funder"]),
                     amount=Decimal(funding["amount"]),
                     currency=funding["currency"],
                     received_on=day(funding["on"]),
@@ -157,7 +157,7 @@ def demo_load() -> Counter:
             city=item["city"],
             country=item["country"],
             online_url=item["online_url"],
-            languages=item["languages"],
+            **translated("languages", item["languages"]),
             **translated("title", item["title"]),
             **translated("description", item["description"]),
         )
@@ -174,7 +174,6 @@ def demo_load() -> Counter:
             continue
         opportunity = FundingOpportunity(
             slug=item["slug"],
-            donor=item["donor"],
             amount_min=Decimal(item["amount_min"]) if item["amount_min"] else None,
             amount_max=Decimal(item["amount_max"]) if item["amount_max"] else None,
             currency=item["currency"],
@@ -185,6 +184,7 @@ def demo_load() -> Counter:
             url=item["url"],
             **translated("title", item["title"]),
             **translated("description", item["description"]),
+            **translated("donor", item["donor"]),
         )
         opportunity.full_clean()
         opportunity.save()

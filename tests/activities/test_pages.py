@@ -69,7 +69,9 @@ def test_activity_page_shows_where_it_stands_how_fresh_its_money_and_outputs(cli
     page = text(client.get(f"/en/activities/{activity.slug}/"))
     assert "Under way" in page and "for 1\xa0year, 1\xa0month" in page
     assert "not updated for six months" in page
-    assert "Seed money from the secretariat: Mountain Partnership secretariat, 15,000 USD" in page
+    assert "Seed money from the secretariat: Mountain Partnership secretariat, 15,000 USD" in (
+        re.sub(r"<[^>]+>", "", page)
+    )
     assert "Case study: Bolivia" in page and "Field visits" in page
     spanish = text(client.get(f"/es/activities/{activity.slug}/"))
     assert "Estudio de ecoturismo" in spanish and "En curso" in spanish
@@ -125,7 +127,7 @@ def test_events_upcoming_first_past_on_their_own_page_in_the_events_zone(client)
     assert "Taller de ecoturismo" in upcoming and "Old meeting" not in upcoming
     assert "Old meeting" in text(client.get("/es/events/past/"))
     detail = text(client.get(f"/en/events/{event.slug}/"))
-    assert "March 10, 2031, 9 a.m." in detail and "America/La Paz" in detail
+    assert "10 March 2031, 09:00" in detail and "America/La Paz" in detail
 
 
 def test_ics_feed_is_valid_rfc_5545_with_the_events_own_zone(client, andes):

@@ -1,4 +1,5 @@
 import datetime
+import io
 from collections import Counter
 
 import pytest
@@ -57,6 +58,15 @@ def test_loaddemo_builds_the_partnership_of_april_2006_and_is_idempotent():
     first = snapshot()
     call_command("loaddemo")
     assert snapshot() == first
+
+
+def test_loaddemo_says_what_it_made_in_english_with_plurals():
+    out = io.StringIO()
+    call_command("loaddemo", stdout=out)
+    said = out.getvalue()
+    assert "1 discussion space," in said and "1 e-consultation " in said
+    assert "133 members," in said and "30 people in discussions," in said
+    assert "1 discussion spaces" not in said and "1 e-consultations" not in said
 
 
 def test_demo_partnership_is_complete_and_trilingual():

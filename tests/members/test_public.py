@@ -150,8 +150,8 @@ def test_notices_speak_the_readers_language(client):
     MemberFactory()
     response = client.get("/fr/members/", {"type": "planet", "page": "abc"})
     page = html.unescape(text(response))
-    assert "« planet » n'est pas une valeur connue pour « Type »" in page
-    assert "« abc » n'est pas un numéro de page" in page
+    assert "«\u202fplanet\u202f» n'est pas une valeur connue pour «\u202fType\u202f»" in page
+    assert "«\u202fabc\u202f» n'est pas un numéro de page" in page
 
 
 def test_member_page_shows_the_record_but_not_the_focal_points_contacts(client, andes):
@@ -272,7 +272,7 @@ def test_home_page_gives_the_figures_by_type_and_region(client):
     page = text(client.get("/fr/"))
     assert "3 membres" in page
     assert "2 Gouvernements" in page and "1 organisation intergouvernementale" in page
-    assert '<a href="/fr/members/?region=europe">Europe</a>: 2' in page
+    assert '<a href="/fr/members/?region=europe">Europe\u202f: 2</a>' in page
 
 
 # Query counts: fixed whatever the number of members.

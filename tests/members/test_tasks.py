@@ -45,6 +45,26 @@ def test_the_daily_digest_goes_out_through_a_real_worker_exactly_once(secretaria
 
 
 @pytest.mark.django_db
+def test_the_digest_names_the_fields_and_spells_out_their_values(secretariat_user):
+    from members.services import member_record_confirm
+    from tests.factories import AreaFactory
+
+    member = MemberFactory(name_en="Andean Consortium")
+    andes = AreaFactory(slug="andes", name_en="Andes", kind="geographic")
+    member_update(member=member, user=None, data={"description_fr": "Un texte."}, areas=[andes])
+    member_record_confirm(member=member, user=None)
+    assert member_changes_digest() == 2
+    body = mail.outbox[-1].body
+    # Staff read what changed, not the database's names for it.
+    for code in ["record_confirmed_at", "description_fr", "\n  areas:", "andes"]:
+        assert code not in body, code
+    assert "Description (French): ∅ → Un texte." in body
+    assert "Thematic and geographic areas: ∅ → Andes" in body
+    confirmed = timezone.localtime(member.record_confirmed_at)
+    assert f"Record last confirmed: ∅ → {confirmed:%-d %B %Y, %H:%M}" in body
+
+
+@pytest.mark.django_db
 def test_the_secretariat_restores_an_earlier_version_from_the_admin(secretariat_client):
     member = MemberFactory(description_en="Original.", website="https://original.example.org")
     change = member_update(
