@@ -4,13 +4,13 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from activities.models import Activity
 from discussions.models import Space, Topic
 from members.models import Member
 from members.tasks import spoken_language
+from mountainpartnership.dates import date_format
 from mountainpartnership.mail import site_url
 
 from .engagement import NUDGE_EVERY

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from mountainpartnership.dates import date_format
 
 # An email address: RFC 5321's path of 256 octets less its angle brackets. Django's model
 # EmailField and allauth's addresses keep 254; Django's form EmailField alone would take 320.

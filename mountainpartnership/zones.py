@@ -15,8 +15,9 @@ import zoneinfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from mountainpartnership.dates import date_format
 
 UTC = datetime.UTC
 
