@@ -97,7 +97,7 @@ def to_utc(value: datetime.datetime, name: str) -> datetime.datetime:
 
 def display(moment: datetime.datetime, name: str, format: str = "DATETIME_FORMAT") -> str:
     """The time as people in the place read it, with the zone named:
-    "May 24, 2027, 9 a.m. (America/La Paz)", in the active language's format."""
+    "24 May 2027, 09:00 (America/La Paz)", in the active language's format."""
     return f"{date_format(local(moment, name), format)} ({label(name)})"
 
 

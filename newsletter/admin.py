@@ -267,7 +267,11 @@ class EditionAdmin(TranslationAdmin):
                 log_changed(request, [edition], ["status"])
             self.message_user(
                 request,
-                _("%(edition)s: %(count)s deliveries queued again.")
+                ngettext(
+                    "%(edition)s: %(count)s delivery queued again.",
+                    "%(edition)s: %(count)s deliveries queued again.",
+                    retried,
+                )
                 % {"edition": edition, "count": retried},
             )
 

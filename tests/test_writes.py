@@ -335,7 +335,7 @@ def _(w):
     )
     generation = pagecache.generation()
     response = w.act(edition, "retry_failed")
-    w.says(response, "2026-05 : 1 envois remis dans la file.")
+    w.says(response, "2026-05\u202f: 1 envoi remis dans la file.")
     assert pagecache.generation() > generation
     w.logged(edition)
 

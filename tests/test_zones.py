@@ -64,7 +64,7 @@ def test_dates_and_times_in_templates_stay_in_the_zone_of_the_place():
             Context({"when": local})
         )
     assert rendered.startswith("09:00 09:00 ")
-    assert "9 a.m." in rendered
+    assert rendered.endswith("7 January 2030, 09:00")
 
 
 def test_a_zone_is_named_for_people_without_underscores():
@@ -76,4 +76,4 @@ def test_a_time_shown_with_its_zone_named():
     moment = datetime.datetime(2027, 5, 24, 13, 0, tzinfo=UTC)
     with translation.override("en"):
         shown = zones.display(moment, "America/La_Paz")
-    assert shown == "May 24, 2027, 9 a.m. (America/La Paz)"
+    assert shown == "24 May 2027, 09:00 (America/La Paz)"

@@ -22,7 +22,7 @@ def test_the_browser_stops_an_address_where_the_list_stops_it(new_page, screensh
 def test_a_report_date_out_of_range_is_explained_in_french(admin_page, screenshot):
     admin_page.goto("/fr/dashboard/report/?date=9999-12-31&format=csv")
     main = admin_page.locator("main").inner_text()
-    assert "Saisissez une date entre le 1 janvier 1900 et le" in main
+    assert "Saisissez une date entre le 1er janvier 1900 et le" in main
     assert "Affichage des chiffres d’aujourd’hui." in main
     screenshot(admin_page, "limits-report-far-date-fr")
 

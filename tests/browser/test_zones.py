@@ -41,7 +41,7 @@ def test_an_event_added_in_kathmandu_keeps_its_wall_clock_times_everywhere(admin
     page.goto("/en/events/kathmandu-water-workshop/")
     when = " ".join(page.locator("dd").first.inner_text().replace("\u202f", " ").split())
     screenshot(page, "zones-public-kathmandu-event")
-    assert when.startswith("June 10, 2027, 9 a.m. – June 11, 2027, 5:30 p.m."), when
+    assert when.startswith("10 June 2027, 09:00 – 11 June 2027, 17:30"), when
     assert "Asia/Kathmandu" in when, when
 
     response = page.request.get("/en/events/kathmandu-water-workshop/event.ics")
@@ -62,7 +62,7 @@ def test_an_event_added_in_kathmandu_keeps_its_wall_clock_times_everywhere(admin
     page.locator('input[name="_continue"]').click()
     screenshot(page, "zones-admin-skipped-time")
     error = page.locator(".field-starts_at .errorlist").inner_text()
-    assert "March 28, 2027, 2:30 a.m. does not exist in Europe/Rome" in error, error
+    assert "28 March 2027, 02:30 does not exist in Europe/Rome" in error, error
     event.refresh_from_db()
     assert event.timezone == "Asia/Kathmandu"
     assert event.starts_at == datetime.datetime(2027, 6, 10, 3, 15, tzinfo=datetime.UTC)

@@ -600,6 +600,6 @@ def test_inviting_focal_points_names_the_members_left_out_and_why(secretariat_cl
     page = response.content.decode()
     assert "1 invitation envoyée." in page
     assert (
-        "Pas d’invitation pour Institute Without Focal Point : ce membre n’a pas de point focal "
+        "Pas d’invitation pour Institute Without Focal Point\u202f: ce membre n’a pas de point focal "
         "en fonction." in page
     )

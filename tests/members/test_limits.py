@@ -72,5 +72,5 @@ def test_a_far_date_is_explained_in_the_readers_language(client, member_a):  # n
         "/fr/my/member-a/focal-point/",
         {"name": "Ana Quispe", "email": "ana@example.org", "start_date": "9999-12-31"},
     )
-    assert "Saisissez une date entre le 1 janvier 1900 et le" in response.content.decode()
+    assert "Saisissez une date entre le 1er janvier 1900 et le" in response.content.decode()
     assert not FocalPointProposal.objects.exists()
