@@ -1,3 +1,7 @@
+import fcntl
+import itertools
+import os
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import (
@@ -22,6 +26,47 @@ def pytest_configure(config):
     found = services.problems()
     if found:
         pytest.exit("\n".join(found), returncode=3)
+    if "MUTANT_UNDER_TEST" in os.environ:
+        _apart_from_other_mutants(config)
+
+
+def pytest_unconfigure(config):
+    slot = getattr(config, "_mutant_slot", None)
+    if slot is not None:
+        slot.close()
+
+
+def _apart_from_other_mutants(config):
+    """Under mutmut (`make mutants`) several test runs go at once, each in a process forked
+    from one that has already loaded Django. Each takes the first free slot and, for as long
+    as it runs, a test database and Redis keys of that slot's own: a run that empties the
+    cache or the tables never disturbs another, and the slot's database is kept for the next
+    run in it (--reuse-db) rather than built again for each mutant."""
+    from django.conf import settings
+    from django.test.signals import setting_changed
+
+    for number in itertools.count():
+        lock = open(f".mutant-slot-{number}.lock", "w")  # noqa: SIM115 (held until unconfigure)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            continue
+        break
+    config._mutant_slot = lock
+    database = settings.DATABASES["default"]
+    database.setdefault("TEST", {})["NAME"] = f"test_{database['NAME']}_mutant{number}"
+    if "KEY_PREFIX" in settings.CACHES["default"]:
+        caches = {
+            **settings.CACHES,
+            "default": {
+                **settings.CACHES["default"],
+                "KEY_PREFIX": f"{settings.REDIS_KEY_PREFIX}mutant{number}",
+            },
+        }
+        settings.CACHES = caches
+        # As override_settings does: the cache objects are made again with the new prefix.
+        setting_changed.send(sender=None, setting="CACHES", value=caches, enter=True)
 
 
 @pytest.fixture(autouse=True)
