@@ -1,6 +1,7 @@
 import fcntl
 import itertools
 import os
+from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -54,8 +55,10 @@ def _apart_from_other_mutants(config):
             continue
         break
     config._mutant_slot = lock
-    database = settings.DATABASES["default"]
-    database.setdefault("TEST", {})["NAME"] = f"test_{database['NAME']}_mutant{number}"
+    # From DATABASE_URL, not from NAME: with --reuse-db, pytest-django leaves NAME at the
+    # test database's name when a run ends, and the next run in this process starts from it.
+    name = urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/")
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_{name}_mutant{number}"
     if "KEY_PREFIX" in settings.CACHES["default"]:
         caches = {
             **settings.CACHES,
