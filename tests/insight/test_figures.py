@@ -4,7 +4,7 @@ few records made for it, with the days on which a count changes."""
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from activities.models import STALE_AFTER, Activity, StatusChange
 from discussions.models import Post, Topic
@@ -24,6 +24,14 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Titles sort, and labels read, in the reader's language: English here."""
+    with translation.override("en"):
+        yield
+
 
 GOV, IGO, MAJOR = Member.Type.GOVERNMENT, Member.Type.IGO, Member.Type.MAJOR_GROUP
 date = datetime.date
