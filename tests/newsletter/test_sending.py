@@ -11,6 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -471,3 +472,197 @@ def test_an_edition_scheduled_for_later_waits_for_its_time(secretariat_client, r
     )
     editions_due()  # its time has come
     assert [m.to for m in mail.outbox] == [["later@example.org"]]
+
+
+def test_only_a_ready_edition_starts_and_each_delivery_has_a_message_id_of_its_own(
+    settings, region
+):
+    settings.SITE_URL = "https://mountains.example.org:8443/portal"
+    ana = subscriber(region, "ana@example.org", "es", format="text")
+    joe = subscriber(region, "joe@example.org", "en")
+    subscriber(region, "pending@example.org", status="pending")
+    subscriber(region, "gone@example.org", status="unsubscribed")
+    edition = edition_with_items()
+    assert sending.edition_start(edition=edition) == 0  # a draft
+    assert not Delivery.objects.exists()
+    edition_mark_ready(edition=edition)
+    before = timezone.now()
+    assert sending.edition_start(edition=edition) == 2
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.SENDING and edition.started_at >= before
+    deliveries = {d.subscriber: d for d in Delivery.objects.filter(edition=edition)}
+    assert set(deliveries) == {ana, joe}
+    for person, delivery in deliveries.items():
+        assert delivery.message_id == f"<newsletter-2026-12-{person.pk}@mountains.example.org>"
+        assert (delivery.language, delivery.region) == (person.language, region)
+        assert delivery.status == Delivery.Status.PENDING
+    assert sending.edition_start(edition=edition) == 0  # already sending
+    assert Delivery.objects.count() == 2
+
+
+def test_without_a_host_in_the_site_url_message_ids_name_localhost(settings, region):
+    settings.SITE_URL = ""
+    person = subscriber(region, "joe@example.org")
+    edition = edition_with_items()
+    edition_mark_ready(edition=edition)
+    sending.edition_start(edition=edition)
+    assert Delivery.objects.get().message_id == f"<newsletter-2026-12-{person.pk}@localhost>"
+
+
+def delivery_for(edition, person, **fields):
+    return Delivery.objects.create(
+        edition=edition,
+        subscriber=person,
+        language=person.language,
+        region=person.region,
+        message_id=f"<{person.pk}@test>",
+        **fields,
+    )
+
+
+def test_a_worker_claims_only_due_deliveries_no_one_holds_in_order_and_holds_them(settings, region):
+    settings.NEWSLETTER_CLAIM_SECONDS = 300
+    edition = Edition.objects.create(month=datetime.date(2026, 11, 1), status="sending")
+    other_edition = Edition.objects.create(month=datetime.date(2026, 10, 1), status="sending")
+    now = timezone.now()
+    minute = datetime.timedelta(minutes=1)
+    people = [subscriber(region, f"p{n}@example.org") for n in range(9)]
+    due = delivery_for(edition, people[0])
+    retry_due = delivery_for(edition, people[1], status="deferred", next_attempt_at=now - minute)
+    delivery_for(edition, people[2], status="deferred", next_attempt_at=now + minute)
+    delivery_for(edition, people[3], status="sent")
+    delivery_for(edition, people[4], status="failed")
+    delivery_for(edition, people[5], claimed_until=now + minute)  # held by a live worker
+    expired = delivery_for(edition, people[6], claimed_until=now - minute)  # a dead one
+    later = delivery_for(edition, people[7])
+    delivery_for(other_edition, people[8])
+    assert sending.claim(edition.pk, size=3) == [due, retry_due, expired]
+    claimed = Delivery.objects.get(pk=due.pk).claimed_until
+    hold = datetime.timedelta(seconds=300)
+    assert now + hold <= claimed <= timezone.now() + hold
+    assert sending.claim(edition.pk) == [later]  # the first three are held now
+    assert sending.claim(edition.pk) == []
+
+
+def test_outcomes_are_recorded_with_attempts_and_a_growing_wait_before_a_retry(region):
+    edition = Edition.objects.create(month=datetime.date(2026, 11, 1), status="sending")
+    people = [subscriber(region, f"p{n}@example.org") for n in range(5)]
+    claimed = timezone.now() + datetime.timedelta(minutes=5)
+    sent = delivery_for(edition, people[0], claimed_until=claimed)
+    first_retry = delivery_for(edition, people[1], claimed_until=claimed)
+    fourth_retry = delivery_for(edition, people[2], attempts=3)
+    many_retries = delivery_for(edition, people[3], attempts=12)
+    failed = delivery_for(edition, people[4], attempts=1)
+    before = timezone.now()
+    sending.record(sent, Delivery.Status.SENT)
+    for delivery in [first_retry, fourth_retry, many_retries]:
+        sending.record(delivery, Delivery.Status.DEFERRED, "421 busy")
+    sending.record(failed, Delivery.Status.FAILED, "550 gone")
+    after = timezone.now()
+    for delivery in [sent, first_retry, fourth_retry, many_retries, failed]:
+        delivery.refresh_from_db()
+        assert delivery.claimed_until is None
+    assert sent.status == "sent" and before <= sent.sent_at <= after and sent.attempts == 1
+    assert sent.error == ""
+
+    minute = datetime.timedelta(minutes=1)
+    for delivery, wait, attempts in [
+        (first_retry, minute, 1),
+        (fourth_retry, 8 * minute, 4),
+        (many_retries, datetime.timedelta(hours=6), 13),
+    ]:
+        assert delivery.status == "deferred" and delivery.error == "421 busy"
+        assert delivery.attempts == attempts and delivery.sent_at is None
+        assert delivery.next_attempt_at - after <= wait <= delivery.next_attempt_at - before
+    assert failed.status == "failed" and failed.error == "550 gone" and failed.attempts == 2
+    assert failed.sent_at is None and failed.next_attempt_at < before
+
+
+def test_smtp_failures_are_permanent_only_for_5xx_answers():
+    import smtplib
+
+    def refused(code):
+        return smtplib.SMTPRecipientsRefused({"a@example.org": (code, b"No")})
+
+    failed, deferred = Delivery.Status.FAILED, Delivery.Status.DEFERRED
+    for code, status in [(499, deferred), (500, failed), (599, failed), (600, deferred)]:
+        assert sending.classify(refused(code))[0] == status
+    assert sending.classify(refused(421)) == (
+        deferred,
+        "SMTPRecipientsRefused: {'a@example.org': (421, b'No')}",
+    )
+    assert sending.classify(refused(550))[1].startswith("550 {'a@example.org'")
+    status, reason = sending.classify(smtplib.SMTPResponseException(554, b"Message rejected"))
+    assert (status, reason) == (failed, "554 b'Message rejected'")
+    assert sending.classify(smtplib.SMTPResponseException(451, b"Later"))[0] == deferred
+    assert sending.classify(smtplib.SMTPRecipientsRefused({}))[0] == deferred
+    assert sending.classify(TimeoutError("timed out")) == (deferred, "TimeoutError: timed out")
+    assert sending.classify(smtplib.SMTPServerDisconnected("gone"))[0] == deferred
+    long_answer = smtplib.SMTPResponseException(550, b"x" * 1000)
+    assert len(sending.classify(long_answer)[1]) == 500
+    assert len(sending.classify(TimeoutError("y" * 1000))[1]) == 500
+
+
+def test_someone_who_left_after_sending_started_is_not_sent_to(region):
+    subscriber(region, "stays@example.org")
+    leaves = subscriber(region, "leaves@example.org")
+    edition = edition_with_items()
+    edition_mark_ready(edition=edition)
+    sending.edition_start(edition=edition)
+    leaves.status = Subscriber.Status.UNSUBSCRIBED
+    leaves.save()
+    assert sending.edition_send_due(edition_id=edition.pk) == 1
+    assert [m.to for m in mail.outbox] == [["stays@example.org"]]
+    delivery = Delivery.objects.get(subscriber=leaves)
+    assert delivery.status == "failed"
+    assert delivery.error == "not sent: the subscriber is now unsubscribed"
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.SENT
+
+
+def test_a_finished_edition_refreshes_the_cached_pages_once(region):
+    from mountainpartnership.pagecache import generation
+
+    subscriber(region, "joe@example.org")
+    edition = edition_with_items()
+    edition_mark_ready(edition=edition)
+    sending.edition_start(edition=edition)
+    before = generation()
+    assert sending.edition_send_due(edition_id=edition.pk) == 1
+    finished = generation()
+    assert finished > before
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.SENT and edition.finished_at is not None
+    assert sending.edition_send_due(edition_id=edition.pk) == 0  # again: nothing to do
+    assert generation() == finished
+
+
+class CommitWatchingBackend(LocmemBackend):
+    """Notes, for each message, whether the database waits for the disk at each commit."""
+
+    seen = []
+
+    def send_messages(self, messages):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            CommitWatchingBackend.seen.append(cursor.fetchone()[0])
+        return super().send_messages(messages)
+
+
+def test_outcomes_are_recorded_without_waiting_for_the_disk_only_while_sending(settings, region):
+    from django.db import connection
+
+    settings.EMAIL_BACKEND = f"{__name__}.CommitWatchingBackend"
+    CommitWatchingBackend.seen = []
+    for n in range(2):
+        subscriber(region, f"r{n}@example.org")
+    edition = edition_with_items()
+    edition_mark_ready(edition=edition)
+    sending.edition_start(edition=edition)
+    sending.edition_send_due(edition_id=edition.pk)
+    assert CommitWatchingBackend.seen == ["off", "off"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
