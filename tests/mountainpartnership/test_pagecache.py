@@ -260,7 +260,9 @@ def without_redis(settings):
     """`make run` without REDIS_URL: Django's in-memory cache instead of Redis."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     pagecache.redis_client.cache_clear()
+    cache.clear()  # this process's memory: what an earlier test left there
     yield
+    cache.clear()
     pagecache.redis_client.cache_clear()
 
 
@@ -308,3 +310,33 @@ def test_pages_for_someone_signed_in_or_setting_a_cookie_still_vary_on_cookie():
     )
     assert vary_of("Cookie", cookie="messages")["Vary"] == "Cookie"
     assert vary_of("Cookie", sets_cookie=True)["Vary"] == "Cookie"
+
+
+def test_a_stored_page_expires_after_page_cache_seconds(settings):
+    import time
+
+    settings.PAGE_CACHE_SECONDS = 1
+    view = View()
+    middleware = AnonymousPageCacheMiddleware(view)
+    get(middleware)
+    assert get(middleware)["X-Page-Cache"] == "hit"
+    time.sleep(1.2)
+    assert get(middleware)["X-Page-Cache"] == "miss"
+    assert view.calls == 2
+
+
+def test_a_stored_page_expires_after_page_cache_seconds_without_redis_too(settings, without_redis):
+    test_a_stored_page_expires_after_page_cache_seconds(settings)
+
+
+def test_the_generation_itself_never_expires():
+    """If it expired, it would start again at 1, and pages stored under 1 would come back."""
+    client = pagecache.redis_client()
+    key = cache.make_key(GENERATION_KEY)
+    pagecache.generation()
+    assert client.ttl(key) == -1  # kept until Redis drops it
+    cache.delete(GENERATION_KEY)
+    pages_changed()
+    assert client.ttl(key) == -1
+    pages_changed()
+    assert client.ttl(key) == -1 and pagecache.generation() == 3
