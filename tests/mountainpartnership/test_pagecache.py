@@ -340,3 +340,33 @@ def test_the_generation_itself_never_expires():
     assert client.ttl(key) == -1
     pages_changed()
     assert client.ttl(key) == -1 and pagecache.generation() == 3
+
+
+def test_connecting_the_signals_again_neither_doubles_nor_loses_them():
+    """The app connects them when it starts; connecting again (a second start, a test) must
+    leave one receiver for saves, deletions and changes to many-to-many links."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from mountainpartnership.pagecache import connect_signals
+
+    def moves():
+        steps = []
+        for change in [
+            lambda: MemberFactory(),
+            lambda: member.areas.add(AreaFactory()),
+            lambda: MemberFactory().delete(),
+        ]:
+            before = pagecache.generation()
+            change()
+            steps.append(pagecache.generation() - before)
+        return steps
+
+    member = MemberFactory()
+    as_started = moves()
+    assert all(as_started)
+    connect_signals()
+    assert moves() == as_started
+    for signal, name in [(post_save, "save"), (post_delete, "delete"), (m2m_changed, "m2m")]:
+        signal.disconnect(dispatch_uid=f"pagecache-{name}")
+    connect_signals()
+    assert moves() == as_started
