@@ -14,6 +14,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.utils import translation
 
 from members.permissions import SECRETARIAT_GROUP
 from mountainpartnership.celery import app as celery_app
@@ -100,6 +101,14 @@ def _fresh_rate_limits_and_fast_hashing(settings):
     # Rate limits live in the (Redis) cache: each test starts with none used.
     clear_cache()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _in_the_default_language():
+    """Every test starts in the site's default language, whatever language an earlier test's
+    request left active in the thread: tests pass in any order (mutmut runs them in its own)."""
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)
