@@ -96,8 +96,14 @@ def test_an_edition_goes_to_each_subscriber_once_in_their_language_with_unsubscr
     assert french.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     delivery = Delivery.objects.get(subscriber__email="marie@example.org")
     assert french.extra_headers["Message-ID"] == delivery.message_id
+    assert french.extra_headers["List-Id"] == (
+        "Mountain Partnership newsletter <newsletter.mountainpartnership>"
+    )
+    assert "/fr/newsletter/preferences/" in french.body
     spanish = messages_to("ana@example.org")[0]
     assert not getattr(spanish, "alternatives", None)  # plain text only, as chosen
+    assert "diciembre 2026" in spanish.subject and "/es/newsletter/preferences/" in spanish.body
+    assert spanish.from_email == french.from_email == "Mountain Partnership <secretariat@localhost>"
     assert "PUBLICADO EL ESTUDIO DE ECOTURISMO" in spanish.body
     # The one-click link from the header works without a session or a token.
     url = unsubscribe.strip("<>").replace("http://127.0.0.1:8000", "")
@@ -175,6 +181,7 @@ class Answering:
     def __init__(self):
         self.received = []
         self.messages = []
+        self.senders = []
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("gone@"):
@@ -187,6 +194,7 @@ class Answering:
     async def handle_DATA(self, server, session, envelope):
         self.received.extend(envelope.rcpt_tos)
         self.messages.append(envelope.original_content)
+        self.senders.append(envelope.mail_from)
         return "250 Message accepted"
 
 
@@ -441,7 +449,12 @@ def test_messages_encoded_once_per_language_arrive_whole_and_personal(region, sm
         )
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         text = message.get_body(("plain",)).get_content()
-        assert f"/newsletter/preferences/{token}/" in text
+        assert f"/{reader.language}/newsletter/preferences/{token}/" in text
+        assert message["List-Id"] == (
+            "Mountain Partnership newsletter <newsletter.mountainpartnership>"
+        )
+        assert message["From"] == "Mountain Partnership <secretariat@localhost>"
+        assert ("décembre 2026" in message["Subject"]) == (reader.language == "fr")
         assert (
             ("Quatre études de cas." in text)
             if reader.language == "fr"
@@ -666,3 +679,61 @@ def test_outcomes_are_recorded_without_waiting_for_the_disk_only_while_sending(s
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"
+
+
+def test_each_language_and_format_is_encoded_once_however_many_readers(region, smtp_server):
+    """Encoding a message costs more than sending it: over SMTP, a template per language and
+    format is encoded once and filled in for each reader."""
+    from unittest import mock
+
+    from django.core.mail import EmailMessage
+
+    for n in range(12):
+        subscriber(region, f"r{n}@example.org", ["fr", "es"][n % 2], ["html", "text"][n // 2 % 2])
+    edition = edition_with_items()
+    edition_mark_ready(edition=edition)
+    sending.edition_start(edition=edition)
+    encode = EmailMessage.message
+    with mock.patch.object(EmailMessage, "message", autospec=True, side_effect=encode) as spy:
+        assert sending.edition_send_due(edition_id=edition.pk) == 12
+    assert spy.call_count == 4
+    assert len(smtp_server.messages) == 12
+    assert set(smtp_server.senders) == {"secretariat@localhost"}
+
+
+def test_an_address_with_an_accented_domain_is_sent_whole(region, smtp_server):
+    subscriber(region, "ana@exämple.org", "es")
+    subscriber(region, "joe@example.org", "es")
+    edition = edition_with_items()
+    edition_mark_ready(edition=edition)
+    sending.edition_start(edition=edition)
+    assert sending.edition_send_due(edition_id=edition.pk) == 2
+    assert sorted(smtp_server.received) == ["ana@xn--exmple-cua.org", "joe@example.org"]
+
+
+def test_an_edition_that_quotes_a_stand_in_is_sent_as_written(region, smtp_server):
+    """Text that happens to match what the encoded template uses for the parts that differ
+    per reader is not mistaken for them."""
+    import email
+    from email import policy
+
+    subscriber(region, "joe@example.org", "en", format="text")
+    edition = edition_with_items()
+    Item.objects.create(
+        edition=edition,
+        status="approved",
+        target_month=edition.month,
+        title_en="Odd addresses",
+        body_en=f"Write to {sending.STAND_IN['email']} about {sending.STAND_IN['token']}.",
+        title_fr="Adresses",
+        body_fr="x",
+        title_es="Direcciones",
+        body_es="x",
+    )
+    edition_mark_ready(edition=edition)
+    sending.edition_start(edition=edition)
+    sending.edition_send_due(edition_id=edition.pk)
+    message = email.message_from_bytes(smtp_server.messages[0], policy=policy.default)
+    text = message.get_body(("plain",)).get_content()
+    assert f"Write to {sending.STAND_IN['email']} about {sending.STAND_IN['token']}." in text
+    assert message["To"] == "joe@example.org"
