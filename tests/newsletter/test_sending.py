@@ -737,3 +737,97 @@ def test_an_edition_that_quotes_a_stand_in_is_sent_as_written(region, smtp_serve
     text = message.get_body(("plain",)).get_content()
     assert f"Write to {sending.STAND_IN['email']} about {sending.STAND_IN['token']}." in text
     assert message["To"] == "joe@example.org"
+
+
+def sending_edition(month, region, people):
+    edition = Edition.objects.create(month=datetime.date(2026, month, 1), status="sending")
+    return edition, [delivery_for(edition, person) for person in people]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_claiming_at_once_take_different_deliveries_without_waiting(region):
+    from django.db import connection
+
+    people = [subscriber(region, f"p{n}@example.org") for n in range(6)]
+    edition, deliveries = sending_edition(11, region, people)
+    taken, held, done = [], threading.Event(), threading.Event()
+
+    def other_worker():
+        try:
+            with transaction.atomic():  # still sending its batch: the rows stay locked
+                taken.extend(sending.claim(edition.pk, size=3))
+                held.set()
+                done.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert held.wait(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")  # waiting would fail the test, not hang it
+        mine = sending.claim(edition.pk, size=10)
+    finally:
+        done.set()
+        thread.join()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert taken == deliveries[:3] and mine == deliveries[3:]
+
+
+def test_a_claimed_batch_comes_with_its_subscribers(region, django_assert_max_num_queries):
+    people = [subscriber(region, f"p{n}@example.org") for n in range(10)]
+    edition, _deliveries = sending_edition(11, region, people)
+    with django_assert_max_num_queries(4):
+        emails = [delivery.subscriber.email for delivery in sending.claim(edition.pk)]
+    assert emails == [person.email for person in people]
+
+
+def test_an_edition_is_marked_sent_when_its_own_deliveries_are_done(region):
+    first = subscriber(region, "first@example.org")
+    second = subscriber(region, "second@example.org")
+    done_edition, _ = sending_edition(10, region, [first])
+    waiting_edition, waiting = sending_edition(11, region, [second])
+    Delivery.objects.filter(pk=waiting[0].pk).update(
+        next_attempt_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    assert sending.edition_send_due(edition_id=done_edition.pk) == 1
+    done_edition.refresh_from_db()
+    waiting_edition.refresh_from_db()
+    assert done_edition.status == Edition.Status.SENT
+    assert waiting_edition.status == Edition.Status.SENDING  # its delivery is not due yet
+    assert sending.edition_send_due(edition_id=waiting_edition.pk) == 0
+    waiting_edition.refresh_from_db()
+    assert waiting_edition.status == Edition.Status.SENDING
+
+
+def test_a_finished_edition_becomes_searchable_in_each_language(
+    region, django_capture_on_commit_callbacks
+):
+    from insight.models import SearchEntry
+
+    subscriber(region, "joe@example.org")
+    edition = edition_with_items()
+    edition_mark_ready(edition=edition)
+    with django_capture_on_commit_callbacks(execute=True):
+        sending.edition_start(edition=edition)
+    assert not SearchEntry.objects.filter(kind="edition").exists()  # not while sending
+    with django_capture_on_commit_callbacks(execute=True):
+        sending.edition_send_due(edition_id=edition.pk)
+    entries = SearchEntry.objects.filter(kind="edition", object_id=edition.pk)
+    assert sorted(entries.values_list("language", flat=True)) == ["en", "es", "fr"]
+    assert "Ecotourism study published" in entries.get(language="en").text
+
+
+def test_an_edition_larger_than_a_batch_reaches_everyone_once(region):
+    count = sending.BATCH + 5
+    Subscriber.objects.bulk_create(
+        Subscriber(email=f"r{n}@example.org", language="en", region=region, status="confirmed")
+        for n in range(count)
+    )
+    edition = edition_with_items()
+    edition_mark_ready(edition=edition)
+    sending.edition_start(edition=edition)
+    assert sending.edition_send_due(edition_id=edition.pk) == count
+    assert len(mail.outbox) == count and len({m.to[0] for m in mail.outbox}) == count
