@@ -7,6 +7,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser, Group
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from discussions import permissions
 from discussions.models import Post, Space
@@ -27,6 +28,9 @@ def people(db):
     in_group_not_staff.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
     unverified_rep = UserFactory()
     Representation.objects.create(user=unverified_rep, member=MemberFactory(), role="colleague")
+    unconfirmed_rep = UserFactory()
+    EmailAddress.objects.create(user=unconfirmed_rep, email=unconfirmed_rep.email, verified=False)
+    Representation.objects.create(user=unconfirmed_rep, member=MemberFactory(), role="colleague")
     moved_rep = representative()
     # Changed the account's address since verifying the old one.
     moved_rep.email = "new-address@example.org"
@@ -38,6 +42,7 @@ def people(db):
         "representative": representative(),
         "inactive representative": representative(is_active=False),
         "unverified representative": unverified_rep,
+        "representative with an unconfirmed address": unconfirmed_rep,
         "representative with a new address": moved_rep,
         "secretariat": secretariat,
         "inactive secretariat": verified_user(is_staff=True, is_active=False),
@@ -50,6 +55,7 @@ def people(db):
 REPRESENTATIVES = {
     "representative",
     "unverified representative",
+    "representative with an unconfirmed address",
     "representative with a new address",
 }
 READ_MEMBERS_ONLY = {"representative", "secretariat", "superuser"}
@@ -114,6 +120,7 @@ def test_who_may_post_in_a_space_for_representatives(people):
         "representative": None,
         "inactive representative": "members only",
         "unverified representative": "confirm",
+        "representative with an unconfirmed address": "confirm",
         "representative with a new address": "confirm",
         "secretariat": None,
         "inactive secretariat": "members only",
@@ -164,9 +171,21 @@ def test_a_consultation_takes_contributions_only_while_it_is_open(people):
     upcoming = consultation_for("upcoming", moderator, timezone="America/La_Paz")
     closed = consultation_for("closed", moderator, slug="closed", timezone="America/La_Paz")
     opened = consultation_for("open", moderator, slug="opened")
+    with translation.override("en"):
+        upcoming_times = [
+            date_format(upcoming.local_opens(), "DATETIME_FORMAT"),
+            date_format(upcoming.local_closes(), "DATETIME_FORMAT"),
+        ]
+        closed_times = [
+            date_format(closed.local_opens(), "DATETIME_FORMAT"),
+            date_format(closed.local_closes(), "DATETIME_FORMAT"),
+        ]
+    assert ":" in upcoming_times[0] or "m." in upcoming_times[0]  # a time, not only a day
     for user in [people["representative"], people["secretariat"], people["anonymous"]]:
         before = refusal(user, upcoming.space)
         after = refusal(user, closed.space)
+        assert "opens on {} and closes on {} (".format(*upcoming_times) in before
+        assert "was open from {} to {} (".format(*closed_times) in after
         assert before.startswith("This consultation opens on ")
         assert "(America/La Paz)" in before and before.endswith("welcome from its opening.")
         assert after.startswith("This consultation was open from ")
