@@ -190,6 +190,13 @@ def test_a_consultation_takes_contributions_only_while_it_is_open(people):
         assert "(America/La Paz)" in before and before.endswith("welcome from its opening.")
         assert after.startswith("This consultation was open from ")
         assert "(America/La Paz) and is now closed." in after
+    with translation.override("fr"):
+        before = permissions.posting_refusal(people["verified"], upcoming.space)
+        after = permissions.posting_refusal(people["verified"], closed.space)
+    assert before.startswith("Cette consultation s’ouvre le ")
+    assert before.endswith("Les contributions sont les bienvenues dès son ouverture.")
+    assert after.startswith("Cette consultation était ouverte du ")
+    assert after.endswith("Merci à toutes les personnes qui y ont participé.")
     assert refusal(people["verified"], opened.space) is None
     assert refusal(people["anonymous"], opened.space) == "sign in"
     # Its opening and closing, as the consultation's own clock shows them.
