@@ -1,4 +1,7 @@
+import fcntl
+import itertools
 import os
+from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -11,6 +14,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.utils import translation
 
 from members.permissions import SECRETARIAT_GROUP
 from mountainpartnership.celery import app as celery_app
@@ -36,6 +40,49 @@ def pytest_configure(config):
     found = services.problems(postgres=not sqlite_run(config))
     if found:
         pytest.exit("\n".join(found), returncode=3)
+    if "MUTANT_UNDER_TEST" in os.environ:
+        _apart_from_other_mutants(config)
+
+
+def pytest_unconfigure(config):
+    slot = getattr(config, "_mutant_slot", None)
+    if slot is not None:
+        slot.close()
+
+
+def _apart_from_other_mutants(config):
+    """Under mutmut (`make mutants`) several test runs go at once, each in a process forked
+    from one that has already loaded Django. Each takes the first free slot and, for as long
+    as it runs, a test database and Redis keys of that slot's own: a run that empties the
+    cache or the tables never disturbs another, and the slot's database is kept for the next
+    run in it (--reuse-db) rather than built again for each mutant."""
+    from django.conf import settings
+    from django.test.signals import setting_changed
+
+    for number in itertools.count():
+        lock = open(f".mutant-slot-{number}.lock", "w")  # noqa: SIM115 (held until unconfigure)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            continue
+        break
+    config._mutant_slot = lock
+    # From DATABASE_URL, not from NAME: with --reuse-db, pytest-django leaves NAME at the
+    # test database's name when a run ends, and the next run in this process starts from it.
+    name = urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/")
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_{name}_mutant{number}"
+    if "KEY_PREFIX" in settings.CACHES["default"]:
+        caches = {
+            **settings.CACHES,
+            "default": {
+                **settings.CACHES["default"],
+                "KEY_PREFIX": f"{settings.REDIS_KEY_PREFIX}mutant{number}",
+            },
+        }
+        settings.CACHES = caches
+        # As override_settings does: the cache objects are made again with the new prefix.
+        setting_changed.send(sender=None, setting="CACHES", value=caches, enter=True)
 
 
 @pytest.fixture(autouse=True)
@@ -72,6 +119,14 @@ def _fresh_rate_limits_and_fast_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _in_the_default_language():
+    """Every test starts in the site's default language, whatever language an earlier test's
+    request left active in the thread: tests pass in any order (mutmut runs them in its own)."""
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_in_process():
     """Tasks run at once in the test's process; tests of sending start a real worker."""
     celery_app.conf.task_always_eager = True
@@ -88,6 +143,11 @@ def verified_user(**fields):
 def totp_code(secret: str) -> str:
     import time
 
+    # A code read in the last seconds of its 30-second step may reach the server in the next
+    # one, where it is refused (no tolerance): on a busy machine, wait for a fresh step.
+    left = 30 - time.time() % 30
+    if left < 5:
+        time.sleep(left)
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
