@@ -110,9 +110,10 @@ def test_movements_by_year_gives_joined_left_and_renewed_for_each_year_with_any(
 
 
 def test_current_breakdowns_count_the_public_members_by_region_sector_and_area():
-    second = RegionFactory(slug="b-second", position=2)
-    first = RegionFactory(slug="z-first", position=1)
-    also_first = RegionFactory(slug="a-first", position=1)
+    # Listed by name in the reader's language, whatever their slugs and positions.
+    second = RegionFactory(slug="b-second", name_en="Zambezi", position=2)
+    first = RegionFactory(slug="z-first", name_en="Europe", position=1)
+    also_first = RegionFactory(slug="a-first", name_en="Éire", position=1)
     andes = AreaFactory(slug="andes", kind=Area.Kind.GEOGRAPHIC)
     water = AreaFactory(slug="water", kind=Area.Kind.THEMATIC)
     member(GOV, region=first).areas.set([andes, water])
@@ -124,7 +125,7 @@ def test_current_breakdowns_count_the_public_members_by_region_sector_and_area()
         ("a-first", 0),
         ("z-first", 2),
         ("b-second", 1),
-    ]
+    ]  # "Éire" sorts among the Es, before "Europe"
     assert also_first in breakdowns["regions"]
     assert breakdowns["sectors"] == [("Private sector", 2)]  # none left in the NGO sector
     assert [(area.slug, area.n) for area in breakdowns["areas"]] == [("andes", 2), ("water", 1)]

@@ -102,7 +102,7 @@ def test_an_edition_goes_to_each_subscriber_once_in_their_language_with_unsubscr
     assert "/fr/newsletter/preferences/" in french.body
     spanish = messages_to("ana@example.org")[0]
     assert not getattr(spanish, "alternatives", None)  # plain text only, as chosen
-    assert "diciembre 2026" in spanish.subject and "/es/newsletter/preferences/" in spanish.body
+    assert "diciembre de 2026" in spanish.subject and "/es/newsletter/preferences/" in spanish.body
     assert spanish.from_email == french.from_email == "Mountain Partnership <secretariat@localhost>"
     assert "PUBLICADO EL ESTUDIO DE ECOTURISMO" in spanish.body
     # The one-click link from the header works without a session or a token.
