@@ -210,8 +210,9 @@ def report(day: datetime.date) -> dict:
     at_launch = by_type(members_on(launched()))
     activities = activities_on(day)
     statuses = dict(Activity.Status.choices)
+    areas = list(Area.objects.prefetch_related("leading_members").order_by("kind", "slug"))
     by_area = []
-    for area in Area.objects.prefetch_related("leading_members").order_by("kind", "slug"):
+    for area in areas:
         counts = Counter(status for activity, status in activities if area in activity.areas.all())
         if counts:
             by_area.append((area, [(statuses[s], counts[s]) for s in statuses if counts[s]]))
@@ -225,7 +226,7 @@ def report(day: datetime.date) -> dict:
         "at_launch": at_launch,
         "launch_total": sum(at_launch.values()),
         "launched": launched(),
-        "areas": list(Area.objects.prefetch_related("leading_members").order_by("kind", "slug")),
+        "areas": areas,
         "activities_by_area": by_area,
         "activities_by_status": [
             (statuses[s], n)

@@ -113,8 +113,10 @@ def test_current_breakdowns_count_the_public_members_by_region_sector_and_area()
     second = RegionFactory(slug="b-second", position=2)
     first = RegionFactory(slug="z-first", position=1)
     also_first = RegionFactory(slug="a-first", position=1)
-    andes = AreaFactory(slug="andes", kind=Area.Kind.GEOGRAPHIC)
+    # Geographic areas come before thematic ones, whatever their slugs.
     water = AreaFactory(slug="water", kind=Area.Kind.THEMATIC)
+    andes = AreaFactory(slug="zagros-andes", kind=Area.Kind.GEOGRAPHIC)
+    AreaFactory(slug="biodiversity", kind=Area.Kind.THEMATIC)
     member(GOV, region=first).areas.set([andes, water])
     member(MAJOR, region=first, sector=Member.Sector.PRIVATE).areas.set([andes])
     member(MAJOR, region=second, sector=Member.Sector.PRIVATE)
@@ -127,14 +129,19 @@ def test_current_breakdowns_count_the_public_members_by_region_sector_and_area()
     ]
     assert also_first in breakdowns["regions"]
     assert breakdowns["sectors"] == [("Private sector", 2)]  # none left in the NGO sector
-    assert [(area.slug, area.n) for area in breakdowns["areas"]] == [("andes", 2), ("water", 1)]
+    assert [(area.slug, area.n) for area in breakdowns["areas"]] == [
+        ("zagros-andes", 2),
+        ("biodiversity", 0),
+        ("water", 1),
+    ]
 
 
 def test_activity_figures_count_by_status_and_area_and_name_the_stalled_and_the_stale():
     now = utc(2026, 6, 1, 12)
-    andes = AreaFactory(slug="andes", kind=Area.Kind.GEOGRAPHIC)
     water = AreaFactory(slug="water", kind=Area.Kind.THEMATIC)
+    andes = AreaFactory(slug="zagros-andes", kind=Area.Kind.GEOGRAPHIC)
     AreaFactory(slug="empty", kind=Area.Kind.THEMATIC)
+    forests = AreaFactory(slug="forests", kind=Area.Kind.THEMATIC)
 
     def activity(title, status, updated=now, areas=()):
         made = ActivityFactory(title_en=title, status=status, updated=updated)
@@ -147,7 +154,7 @@ def test_activity_figures_count_by_status_and_area_and_name_the_stalled_and_the_
     )
     stale = activity("Quiet work", Activity.Status.UNDER_WAY, long_ago, [andes])
     activity("Just in time", Activity.Status.UNDER_WAY, now - STALE_AFTER, [andes, water])
-    activity("Recent", Activity.Status.PROPOSED, now, [water])
+    activity("Recent", Activity.Status.PROPOSED, now, [water, forests])
     activity("Done long ago", Activity.Status.COMPLETED, long_ago)
     activity("Dropped long ago", Activity.Status.CANCELLED, long_ago)
     stalled_b = activity("B stalled", Activity.Status.STALLED, long_ago)
@@ -162,7 +169,11 @@ def test_activity_figures_count_by_status_and_area_and_name_the_stalled_and_the_
         ("Stalled", 2),
         ("Cancelled", 1),
     ]
-    assert [(area.slug, area.n) for area in found["by_area"]] == [("andes", 2), ("water", 2)]
+    assert [(area.slug, area.n) for area in found["by_area"]] == [
+        ("zagros-andes", 2),
+        ("forests", 1),
+        ("water", 2),
+    ]
     assert found["stalled"] == [stalled_a, stalled_b]
     assert found["stale"] == [stale_old, stale]
 
@@ -176,6 +187,7 @@ def test_activity_figures_are_as_of_now_by_default():
 def test_newsletter_figures_count_confirmed_subscribers_and_recent_editions():
     europe = RegionFactory(slug="europe", position=1)
     africa = RegionFactory(slug="africa", position=2)
+    asia = RegionFactory(slug="asia", position=2)
 
     def subscriber(email, language="en", region=europe, status=Subscriber.Status.CONFIRMED):
         return Subscriber.objects.create(
@@ -209,12 +221,17 @@ def test_newsletter_figures_count_confirmed_subscribers_and_recent_editions():
     assert [(region.slug, region.n) for region in found["regions"]] == [
         ("europe", 2),
         ("africa", 1),
+        ("asia", 0),
     ]
+    assert asia in found["regions"]
     assert found["editions"] == [editions[3], editions[2]]
     march, february = found["editions"]
     assert (march.sent, march.deferred, march.failed) == (1, 1, 1)
     assert (february.sent, february.deferred, february.failed) == (1, 0, 0)
-    assert len(figures.newsletter_figures()["editions"]) == 3  # six at most by default
+    assert len(figures.newsletter_figures()["editions"]) == 3
+    for month in range(6, 12):
+        Edition.objects.create(month=date(2026, month, 1), status="sent")
+    assert len(figures.newsletter_figures()["editions"]) == 6  # six at most by default
 
 
 def test_months_back_gives_the_first_days_of_the_last_months_oldest_first():
@@ -314,8 +331,8 @@ def test_the_report_gives_the_partnership_on_its_day(settings):
     day = date(2006, 4, 1)
     europe = RegionFactory(slug="europe", position=1)
     africa = RegionFactory(slug="africa", position=2)
-    andes = AreaFactory(slug="andes", kind=Area.Kind.GEOGRAPHIC)
     water = AreaFactory(slug="water", kind=Area.Kind.THEMATIC)
+    andes = AreaFactory(slug="zagros-andes", kind=Area.Kind.GEOGRAPHIC)
     lead = member(GOV, date(2002, 9, 4), region=europe)  # at the launch
     andes.leading_members.set([lead])
     member(IGO, date(2002, 9, 5), region=africa)  # the day after
