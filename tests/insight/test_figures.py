@@ -187,7 +187,7 @@ def test_activity_figures_are_as_of_now_by_default():
 def test_newsletter_figures_count_confirmed_subscribers_and_recent_editions():
     europe = RegionFactory(slug="europe", position=1)
     africa = RegionFactory(slug="africa", position=2)
-    asia = RegionFactory(slug="asia", position=2)
+    asia = RegionFactory(slug="a-asia", position=2)  # made last, listed first of the twos
 
     def subscriber(email, language="en", region=europe, status=Subscriber.Status.CONFIRMED):
         return Subscriber.objects.create(
@@ -220,8 +220,8 @@ def test_newsletter_figures_count_confirmed_subscribers_and_recent_editions():
     assert found["languages"] == [("English", 1), ("French", 2), ("Spanish", 0)]
     assert [(region.slug, region.n) for region in found["regions"]] == [
         ("europe", 2),
+        ("a-asia", 0),
         ("africa", 1),
-        ("asia", 0),
     ]
     assert asia in found["regions"]
     assert found["editions"] == [editions[3], editions[2]]
@@ -318,12 +318,16 @@ def test_activities_on_a_day_have_the_status_they_had_then():
     later = ActivityFactory(title_en="C later")
     status_on(later, Activity.Status.PLANNING, utc(2006, 4, 2))
     ActivityFactory(title_en="D never begun")
+    recorded_late = ActivityFactory(title_en="E recorded late")
+    status_on(recorded_late, Activity.Status.UNDER_WAY, utc(2006, 3, 1))
+    status_on(recorded_late, Activity.Status.PLANNING, utc(2005, 1, 1))  # entered afterwards
     same_time = ActivityFactory(title_en="A same time")
     status_on(same_time, Activity.Status.PROPOSED, utc(2006, 1, 1))
     status_on(same_time, Activity.Status.STALLED, utc(2006, 1, 1))  # recorded last
     assert figures.activities_on(day) == [
         (same_time, Activity.Status.STALLED),
         (begun, Activity.Status.UNDER_WAY),
+        (recorded_late, Activity.Status.UNDER_WAY),
     ]
 
 
@@ -348,6 +352,13 @@ def test_the_report_gives_the_partnership_on_its_day(settings):
     third = ActivityFactory(title_en="Third")
     third.areas.set([andes])
     status_on(third, Activity.Status.PLANNING, utc(2005, 2, 1))
+    fourth = ActivityFactory(title_en="Fourth")
+    fourth.areas.set([water])
+    status_on(fourth, Activity.Status.COMPLETED, utc(2005, 3, 1))
+    fifth = ActivityFactory(title_en="Fifth")
+    fifth.areas.set([water])
+    status_on(fifth, Activity.Status.PROPOSED, utc(2005, 3, 1))
+    tied = RegionFactory(slug="a-asia", position=2)  # made last, listed first of the twos
 
     def subscriber(email, region, confirmed, unsubscribed=None):
         Subscriber.objects.create(
@@ -374,13 +385,20 @@ def test_the_report_gives_the_partnership_on_its_day(settings):
     assert list(report["areas"][0].leading_members.all()) == [lead]
     assert report["activities_by_area"] == [
         (andes, [("Planning", 2), ("Under way", 1)]),
-        (water, [("Under way", 1)]),
+        (water, [("Proposed", 1), ("Under way", 1), ("Completed", 1)]),
     ]
-    assert report["activities_by_status"] == [("Planning", 2), ("Under way", 1)]
+    assert report["activities_by_status"] == [
+        ("Proposed", 1),
+        ("Planning", 2),
+        ("Under way", 1),
+        ("Completed", 1),
+    ]
     assert [(region.slug, region.n) for region in report["recipients"]] == [
         ("europe", 2),
+        ("a-asia", 0),
         ("africa", 0),
     ]
+    assert tied in report["recipients"]
     assert report["recipients_total"] == 2
     assert len(report["visits"]) == 12
     assert report["visits"][0] == (date(2005, 5, 1), [0, 0, 0], 0)
