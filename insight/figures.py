@@ -206,8 +206,13 @@ def report(day: datetime.date) -> dict:
     at_launch = by_type(members_on(launched()))
     activities = activities_on(day)
     statuses = dict(Activity.Status.choices)
+    areas = list(
+        Area.objects.by_name().prefetch_related(
+            Prefetch("leading_members", queryset=Member.objects.by_name())
+        )
+    )
     by_area = []
-    for area in Area.objects.by_name().prefetch_related("leading_members"):
+    for area in areas:
         counts = Counter(status for activity, status in activities if area in activity.areas.all())
         if counts:
             by_area.append((area, [(statuses[s], counts[s]) for s in statuses if counts[s]]))
@@ -221,11 +226,7 @@ def report(day: datetime.date) -> dict:
         "at_launch": at_launch,
         "launch_total": sum(at_launch.values()),
         "launched": launched(),
-        "areas": list(
-            Area.objects.by_name().prefetch_related(
-                Prefetch("leading_members", queryset=Member.objects.by_name())
-            )
-        ),
+        "areas": areas,
         "activities_by_area": by_area,
         "activities_by_status": [
             (statuses[s], n)

@@ -114,8 +114,10 @@ def test_current_breakdowns_count_the_public_members_by_region_sector_and_area()
     second = RegionFactory(slug="b-second", name_en="Zambezi", position=2)
     first = RegionFactory(slug="z-first", name_en="Europe", position=1)
     also_first = RegionFactory(slug="a-first", name_en="Éire", position=1)
-    andes = AreaFactory(slug="andes", kind=Area.Kind.GEOGRAPHIC)
-    water = AreaFactory(slug="water", kind=Area.Kind.THEMATIC)
+    # Geographic areas come before thematic ones, each by name, whatever their slugs.
+    water = AreaFactory(slug="water", name_en="Watershed management", kind=Area.Kind.THEMATIC)
+    andes = AreaFactory(slug="zagros-andes", name_en="Andes", kind=Area.Kind.GEOGRAPHIC)
+    AreaFactory(slug="biodiversity", name_en="Biodiversity", kind=Area.Kind.THEMATIC)
     member(GOV, region=first).areas.set([andes, water])
     member(MAJOR, region=first, sector=Member.Sector.PRIVATE).areas.set([andes])
     member(MAJOR, region=second, sector=Member.Sector.PRIVATE)
@@ -128,14 +130,19 @@ def test_current_breakdowns_count_the_public_members_by_region_sector_and_area()
     ]  # "Éire" sorts among the Es, before "Europe"
     assert also_first in breakdowns["regions"]
     assert breakdowns["sectors"] == [("Private sector", 2)]  # none left in the NGO sector
-    assert [(area.slug, area.n) for area in breakdowns["areas"]] == [("andes", 2), ("water", 1)]
+    assert [(area.slug, area.n) for area in breakdowns["areas"]] == [
+        ("zagros-andes", 2),
+        ("biodiversity", 0),
+        ("water", 1),
+    ]
 
 
 def test_activity_figures_count_by_status_and_area_and_name_the_stalled_and_the_stale():
     now = utc(2026, 6, 1, 12)
-    andes = AreaFactory(slug="andes", kind=Area.Kind.GEOGRAPHIC)
-    water = AreaFactory(slug="water", kind=Area.Kind.THEMATIC)
-    AreaFactory(slug="empty", kind=Area.Kind.THEMATIC)
+    water = AreaFactory(slug="water", name_en="Water", kind=Area.Kind.THEMATIC)
+    andes = AreaFactory(slug="zagros-andes", name_en="Andes", kind=Area.Kind.GEOGRAPHIC)
+    AreaFactory(slug="empty", name_en="Empty", kind=Area.Kind.THEMATIC)
+    forests = AreaFactory(slug="forests", name_en="Forests", kind=Area.Kind.THEMATIC)
 
     def activity(title, status, updated=now, areas=()):
         made = ActivityFactory(title_en=title, status=status, updated=updated)
@@ -148,7 +155,7 @@ def test_activity_figures_count_by_status_and_area_and_name_the_stalled_and_the_
     )
     stale = activity("Quiet work", Activity.Status.UNDER_WAY, long_ago, [andes])
     activity("Just in time", Activity.Status.UNDER_WAY, now - STALE_AFTER, [andes, water])
-    activity("Recent", Activity.Status.PROPOSED, now, [water])
+    activity("Recent", Activity.Status.PROPOSED, now, [water, forests])
     activity("Done long ago", Activity.Status.COMPLETED, long_ago)
     activity("Dropped long ago", Activity.Status.CANCELLED, long_ago)
     stalled_b = activity("B stalled", Activity.Status.STALLED, long_ago)
@@ -163,7 +170,11 @@ def test_activity_figures_count_by_status_and_area_and_name_the_stalled_and_the_
         ("Stalled", 2),
         ("Cancelled", 1),
     ]
-    assert [(area.slug, area.n) for area in found["by_area"]] == [("andes", 2), ("water", 2)]
+    assert [(area.slug, area.n) for area in found["by_area"]] == [
+        ("zagros-andes", 2),
+        ("forests", 1),
+        ("water", 2),
+    ]
     assert found["stalled"] == [stalled_a, stalled_b]
     assert found["stale"] == [stale_old, stale]
 
@@ -175,8 +186,10 @@ def test_activity_figures_are_as_of_now_by_default():
 
 
 def test_newsletter_figures_count_confirmed_subscribers_and_recent_editions():
-    europe = RegionFactory(slug="europe", position=1)
-    africa = RegionFactory(slug="africa", position=2)
+    # Listed by name in the reader's language, not by position or slug.
+    europe = RegionFactory(slug="europe", name_en="Europe", position=1)
+    africa = RegionFactory(slug="africa", name_en="Africa", position=2)
+    asia = RegionFactory(slug="a-asia", name_en="Asia", position=2)
 
     def subscriber(email, language="en", region=europe, status=Subscriber.Status.CONFIRMED):
         return Subscriber.objects.create(
@@ -208,14 +221,19 @@ def test_newsletter_figures_count_confirmed_subscribers_and_recent_editions():
     assert found["total"] == 3
     assert found["languages"] == [("English", 1), ("French", 2), ("Spanish", 0)]
     assert [(region.slug, region.n) for region in found["regions"]] == [
-        ("europe", 2),
         ("africa", 1),
+        ("a-asia", 0),
+        ("europe", 2),
     ]
+    assert asia in found["regions"]
     assert found["editions"] == [editions[3], editions[2]]
     march, february = found["editions"]
     assert (march.sent, march.deferred, march.failed) == (1, 1, 1)
     assert (february.sent, february.deferred, february.failed) == (1, 0, 0)
-    assert len(figures.newsletter_figures()["editions"]) == 3  # six at most by default
+    assert len(figures.newsletter_figures()["editions"]) == 3
+    for month in range(6, 12):
+        Edition.objects.create(month=date(2026, month, 1), status="sent")
+    assert len(figures.newsletter_figures()["editions"]) == 6  # six at most by default
 
 
 def test_months_back_gives_the_first_days_of_the_last_months_oldest_first():
@@ -302,21 +320,25 @@ def test_activities_on_a_day_have_the_status_they_had_then():
     later = ActivityFactory(title_en="C later")
     status_on(later, Activity.Status.PLANNING, utc(2006, 4, 2))
     ActivityFactory(title_en="D never begun")
+    recorded_late = ActivityFactory(title_en="E recorded late")
+    status_on(recorded_late, Activity.Status.UNDER_WAY, utc(2006, 3, 1))
+    status_on(recorded_late, Activity.Status.PLANNING, utc(2005, 1, 1))  # entered afterwards
     same_time = ActivityFactory(title_en="A same time")
     status_on(same_time, Activity.Status.PROPOSED, utc(2006, 1, 1))
     status_on(same_time, Activity.Status.STALLED, utc(2006, 1, 1))  # recorded last
     assert figures.activities_on(day) == [
         (same_time, Activity.Status.STALLED),
         (begun, Activity.Status.UNDER_WAY),
+        (recorded_late, Activity.Status.UNDER_WAY),
     ]
 
 
 def test_the_report_gives_the_partnership_on_its_day(settings):
     day = date(2006, 4, 1)
-    europe = RegionFactory(slug="europe", position=1)
-    africa = RegionFactory(slug="africa", position=2)
-    andes = AreaFactory(slug="andes", kind=Area.Kind.GEOGRAPHIC)
-    water = AreaFactory(slug="water", kind=Area.Kind.THEMATIC)
+    europe = RegionFactory(slug="europe", name_en="Europe", position=1)
+    africa = RegionFactory(slug="africa", name_en="Africa", position=2)
+    water = AreaFactory(slug="water", name_en="Water", kind=Area.Kind.THEMATIC)
+    andes = AreaFactory(slug="zagros-andes", name_en="Andes", kind=Area.Kind.GEOGRAPHIC)
     lead = member(GOV, date(2002, 9, 4), region=europe)  # at the launch
     andes.leading_members.set([lead])
     member(IGO, date(2002, 9, 5), region=africa)  # the day after
@@ -332,6 +354,13 @@ def test_the_report_gives_the_partnership_on_its_day(settings):
     third = ActivityFactory(title_en="Third")
     third.areas.set([andes])
     status_on(third, Activity.Status.PLANNING, utc(2005, 2, 1))
+    fourth = ActivityFactory(title_en="Fourth")
+    fourth.areas.set([water])
+    status_on(fourth, Activity.Status.COMPLETED, utc(2005, 3, 1))
+    fifth = ActivityFactory(title_en="Fifth")
+    fifth.areas.set([water])
+    status_on(fifth, Activity.Status.PROPOSED, utc(2005, 3, 1))
+    tied = RegionFactory(slug="a-asia", name_en="Asia", position=2)  # made last, listed by name
 
     def subscriber(email, region, confirmed, unsubscribed=None):
         Subscriber.objects.create(
@@ -358,13 +387,20 @@ def test_the_report_gives_the_partnership_on_its_day(settings):
     assert list(report["areas"][0].leading_members.all()) == [lead]
     assert report["activities_by_area"] == [
         (andes, [("Planning", 2), ("Under way", 1)]),
-        (water, [("Under way", 1)]),
+        (water, [("Proposed", 1), ("Under way", 1), ("Completed", 1)]),
     ]
-    assert report["activities_by_status"] == [("Planning", 2), ("Under way", 1)]
+    assert report["activities_by_status"] == [
+        ("Proposed", 1),
+        ("Planning", 2),
+        ("Under way", 1),
+        ("Completed", 1),
+    ]
     assert [(region.slug, region.n) for region in report["recipients"]] == [
-        ("europe", 2),
         ("africa", 0),
+        ("a-asia", 0),
+        ("europe", 2),
     ]
+    assert tied in report["recipients"]
     assert report["recipients_total"] == 2
     assert len(report["visits"]) == 12
     assert report["visits"][0] == (date(2005, 5, 1), [0, 0, 0], 0)
