@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from mountainpartnership.admin import AccentInsensitiveSearch
 
-from .models import Nudge, PageView, PartnerMessage
+from .models import Nudge, PageView, PartnerMessage, TaskFailure
 
 
 class ReadOnlyAdmin(AccentInsensitiveSearch, admin.ModelAdmin):
@@ -38,3 +38,11 @@ class PageViewAdmin(ReadOnlyAdmin):
     search_fields = ["path"]
     date_hierarchy = "day"
     ordering = ["-day", "-count"]
+
+
+@admin.register(TaskFailure)
+class TaskFailureAdmin(ReadOnlyAdmin):
+    list_display = ["task", "exception", "retries", "failed_at", "task_id"]
+    list_filter = ["task"]
+    search_fields = ["task", "task_id", "exception"]
+    date_hierarchy = "failed_at"

@@ -11,6 +11,7 @@ class InsightConfig(AppConfig):
     verbose_name = _("Insight")
 
     def ready(self):
-        from .search import connect_signals
+        from . import failures, search
 
-        connect_signals()
+        search.connect_signals()
+        failures.connect_signals()

@@ -13,6 +13,7 @@ from discussions.models import Post, Topic
 from members.models import Area, Member, Region, TermRenewal
 from newsletter.models import Delivery, Edition, Subscriber
 
+from . import failures
 from .models import PageView
 
 TYPES = [Member.Type.GOVERNMENT, Member.Type.IGO, Member.Type.MAJOR_GROUP]
@@ -117,6 +118,19 @@ def newsletter_figures(editions=6) -> dict:
         # Those who did not say, counted apart rather than in a region.
         "region_not_said": confirmed.filter(region=None).count(),
         "editions": recent,
+    }
+
+
+def failure_figures() -> dict:
+    """What went wrong: newsletter deliveries that failed for good (all editions), those in
+    doubt (claimed by a worker that has not reported back, as the edition's admin page counts
+    them), and background tasks that failed in the last hour."""
+    return {
+        "deliveries_failed": Delivery.objects.filter(status=Delivery.Status.FAILED).count(),
+        "deliveries_in_doubt": Delivery.objects.filter(claimed_until__isnull=False)
+        .exclude(status=Delivery.Status.SENT)
+        .count(),
+        "tasks_failed": failures.failed_in_last_hour(),
     }
 
 

@@ -124,3 +124,31 @@ class PartnerMessage(models.Model):
 
     def __str__(self):
         return f"{self.from_member} → {self.to_member}: {self.subject}"
+
+
+class TaskFailureQuerySet(models.QuerySet):
+    def since(self, moment):
+        return self.filter(failed_at__gte=moment)
+
+
+class TaskFailure(models.Model):
+    """A Celery task that failed for good (after its retries), written by the worker when it
+    happens (insight.tasks.record_task_failure), for the dashboard's count. Only the task's
+    name, id and exception class: its arguments and the message may hold personal data, and
+    the traceback is in the log line and the error report."""
+
+    task = models.CharField(_("task"), max_length=200)
+    task_id = models.CharField(_("task id"), max_length=64)
+    exception = models.CharField(_("exception"), max_length=200)
+    retries = models.PositiveSmallIntegerField(_("retries"), default=0)
+    failed_at = models.DateTimeField(_("failed"), default=timezone.now, db_index=True)
+
+    objects = TaskFailureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task failure")
+        verbose_name_plural = _("task failures")
+        ordering = ["-failed_at"]
+
+    def __str__(self):
+        return f"{self.task} {self.task_id}"

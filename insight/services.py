@@ -1,4 +1,5 @@
-"""Writes of the insight app: nudges to dormant members and messages between members."""
+"""Writes of the insight app: nudges to dormant members, messages between members, and the
+record of failed tasks."""
 
 import datetime
 
@@ -15,10 +16,31 @@ from mountainpartnership.mail import site_url
 
 from .engagement import NUDGE_EVERY
 from .matching import LOOKING_FOR_PARTNERS
-from .models import Nudge, PartnerMessage
+from .models import Nudge, PartnerMessage, TaskFailure
 
 # How many messages one account may send to other members in a day.
 MESSAGES_PER_DAY = 10
+
+
+# Failed tasks are counted over the last hour; older rows are kept a while for the admin.
+TASK_FAILURES_KEPT = datetime.timedelta(days=30)
+
+
+def task_failure_record(*, task: str, task_id: str, exception: str, retries: int) -> TaskFailure:
+    """Record one task that failed for good, and forget those older than TASK_FAILURES_KEPT.
+    Called by the worker (insight.failures); idempotent for one task id."""
+    now = timezone.now()
+    TaskFailure.objects.filter(failed_at__lt=now - TASK_FAILURES_KEPT).delete()
+    failure, _created = TaskFailure.objects.get_or_create(
+        task_id=task_id[:64],
+        defaults={
+            "task": task[:200],
+            "exception": exception[:200],
+            "retries": retries,
+            "failed_at": now,
+        },
+    )
+    return failure
 
 
 class MessageRefused(Exception):

@@ -68,6 +68,7 @@ def dashboard(request):
             **figures.current_breakdowns(),
             "activities": figures.activity_figures(),
             "newsletter": figures.newsletter_figures(),
+            "failures": figures.failure_figures(),
             "discussions": figures.discussion_figures(months),
             "visits": figures.visits(months),
             "languages": [name for _code, name in figures.settings.LANGUAGES],

@@ -5,13 +5,17 @@ SQLite under var/, Celery tasks run in-process, email written to files under var
 With DEBUG=False it refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import logging
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
+
+from mountainpartnership import logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -63,6 +67,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_countries",
     "django_filters",
+    "django_structlog",
     "mountainpartnership",
     "members",
     "activities",
@@ -72,6 +77,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every line logged during a request carries its id, and its last line
+    # says how it ended and how long it took.
+    "django_structlog.middlewares.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "mountainpartnership.middleware.PermissionsPolicyMiddleware",
@@ -180,6 +188,51 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+
+def env_addresses(name: str) -> list[tuple[str, str]]:
+    """Comma-separated email addresses, as Django's ADMINS wants them; a bad one is an error."""
+    addresses = []
+    for address in env.list(name, default=[]):
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ImproperlyConfigured(f"{name}: {address!r} is not an email address") from None
+        addresses.append((address, address))
+    return addresses
+
+
+# Errors: reported to Sentry (or a self-hosted Sentry or GlitchTip, same protocol) when
+# SENTRY_DSN is set; otherwise mailed to ADMINS. Either way scrubbed of personal data first
+# (mountainpartnership/scrub.py), and logged to standard output.
+ADMINS = env_addresses("ADMINS")
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    logs.init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default=""),
+        release=env.str("SENTRY_RELEASE", default=""),
+    )
+DEFAULT_EXCEPTION_REPORTER_FILTER = "mountainpartnership.logs.ScrubbingReporterFilter"
+
+# Logs: standard output, one JSON object a line in production (LOG_FORMAT=json), readable
+# lines in development (LOG_FORMAT=console); LOG_LEVEL is the least level written.
+LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "console"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or console, not {LOG_FORMAT!r}")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"LOG_LEVEL must be a logging level, not {LOG_LEVEL!r}")
+LOGGING = logs.logging_config(
+    json=LOG_FORMAT == "json", level=LOG_LEVEL, mail_admins=not SENTRY_DSN
+)
+logs.configure_structlog()
+# django-structlog: one line a request (`request_finished`, or `request_failed` with the
+# traceback), none when it starts; a user by id, never by address; no IP address kept.
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+DJANGO_STRUCTLOG_USER_ID_FIELD = "pk"
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+
 # Celery: Redis when REDIS_URL is set; otherwise tasks run in-process, at once.
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -193,6 +246,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # No task runs longer than an hour (killed if it does); Redis hands a task that was not
 # acknowledged to another worker only after two, so a slow task is never run twice at once.
 CELERY_TASK_TIME_LIMIT = 3600
+# The worker logs through LOGGING (mountainpartnership/celery.py), not its own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Every key the portal writes to Redis (queues, cache, rate limits, cached pages) starts with
 # REDIS_KEY_PREFIX, so two portals (two checkouts running their tests) can share one server.
 REDIS_KEY_PREFIX = env.str("REDIS_KEY_PREFIX", default="portal")
