@@ -238,7 +238,5 @@ def connect_signals() -> None:
     signals.bind_extra_request_finished_metadata.connect(
         request_finished, dispatch_uid="log-finished"
     )
-    signals.bind_extra_request_failed_metadata.connect(
-        request_finished, dispatch_uid="log-failed"
-    )
+    signals.bind_extra_request_failed_metadata.connect(request_finished, dispatch_uid="log-failed")
     celery_signals.bind_extra_task_metadata.connect(task_started, dispatch_uid="log-task")

@@ -5,26 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('insight', '0005_text_lengths_and_date_ranges'),
+        ("insight", "0005_text_lengths_and_date_ranges"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TaskFailure',
+            name="TaskFailure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task', models.CharField(max_length=200, verbose_name='task')),
-                ('task_id', models.CharField(max_length=64, verbose_name='task id')),
-                ('exception', models.CharField(max_length=200, verbose_name='exception')),
-                ('retries', models.PositiveSmallIntegerField(default=0, verbose_name='retries')),
-                ('failed_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='failed')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("task", models.CharField(max_length=200, verbose_name="task")),
+                ("task_id", models.CharField(max_length=64, verbose_name="task id")),
+                ("exception", models.CharField(max_length=200, verbose_name="exception")),
+                ("retries", models.PositiveSmallIntegerField(default=0, verbose_name="retries")),
+                (
+                    "failed_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="failed"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'task failure',
-                'verbose_name_plural': 'task failures',
-                'ordering': ['-failed_at'],
+                "verbose_name": "task failure",
+                "verbose_name_plural": "task failures",
+                "ordering": ["-failed_at"],
             },
         ),
     ]

@@ -10,7 +10,6 @@ through a local SMTP server.
 import gzip
 import json
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -210,14 +209,14 @@ CELERY_SHUTDOWN_NOTICE = "worker: Warm shutdown (MainProcess)"
 
 
 def json_lines(stdout: str) -> list[dict]:
-    lines = [line for line in stdout.splitlines() if line.strip() not in {"", CELERY_SHUTDOWN_NOTICE}]
+    lines = [
+        line for line in stdout.splitlines() if line.strip() not in {"", CELERY_SHUTDOWN_NOTICE}
+    ]
     # Every line on standard output is one JSON object.
     return [json.loads(line) for line in lines]
 
 
-def test_a_failing_page_leaves_one_json_line_and_one_scrubbed_sentry_report(
-    client, fake_sentry
-):
+def test_a_failing_page_leaves_one_json_line_and_one_scrubbed_sentry_report(client, fake_sentry):
     user, session = signed_in(client)
     token = new_token()
     port = free_port()
@@ -256,9 +255,7 @@ def test_without_sentry_the_error_is_mailed_to_admins_scrubbed(client, mailbox):
     user, session = signed_in(client)
     token = new_token()
     port = free_port()
-    env = production_env(
-        ADMINS="ops@portal.example.net", EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}"
-    )
+    env = production_env(ADMINS="ops@portal.example.net", EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}")
     process = run_gunicorn(env, port)
     try:
         assert fail_a_page(port, session, token) == 500
