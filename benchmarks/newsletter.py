@@ -96,7 +96,9 @@ def start_worker(env, name):
             "--without-heartbeat",
         ],
         cwd=ROOT,
-        env=env,
+        # Logging goes through settings.LOGGING, not --loglevel: a line per task would be
+        # written (to nowhere) and timed with the sending.
+        env={**env, "LOG_LEVEL": "WARNING"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -22,8 +22,20 @@ def breaks(self, number):
     raise LookupError(f"no record {number}")
 
 
+# A delivery's state here: its status, and whether a worker holds a claim on it.
+STATES = {
+    "sent": ("sent", False),
+    # A worker's claim is left on what it sent: sent all the same, not in doubt.
+    "sent_claimed": ("sent", True),
+    "failed": ("failed", False),
+    "deferred": ("deferred", False),
+    "in_doubt": ("pending", True),
+    "deferred_in_doubt": ("deferred", True),
+}
+
+
 def deliveries(**statuses):
-    """Deliveries of one edition in the given states: sent, failed, in_doubt, deferred."""
+    """Deliveries of one edition, so many in each of the STATES."""
     region = RegionFactory()
     edition = Edition.objects.create(month=datetime.date(2026, 11, 1), status="sending")
     claimed = timezone.now() + datetime.timedelta(minutes=5)
@@ -37,8 +49,8 @@ def deliveries(**statuses):
                 subscriber=person,
                 language="en",
                 region=region,
-                status={"in_doubt": "pending", "deferred_in_doubt": "deferred"}.get(state, state),
-                claimed_until=claimed if "in_doubt" in state else None,
+                status=STATES[state][0],
+                claimed_until=claimed if STATES[state][1] else None,
                 message_id=f"<{state}{n}>",
             )
 
@@ -77,7 +89,7 @@ def test_old_task_failures_are_forgotten():
 def test_the_dashboard_counts_failed_and_in_doubt_deliveries_and_recent_task_failures(
     secretariat_client,
 ):
-    deliveries(sent=3, failed=2, in_doubt=4, deferred_in_doubt=1, deferred=5)
+    deliveries(sent=3, sent_claimed=2, failed=2, in_doubt=4, deferred_in_doubt=1, deferred=5)
     now = timezone.now()
     for n, minutes_ago in enumerate([1, 30, 59, 61, 600]):
         TaskFailure.objects.create(
