@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_countries",
     "django_filters",
+    "simple_history",
     "mountainpartnership",
     "members",
     "activities",
@@ -92,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "members.middleware.SecretariatSecondFactorMiddleware",
+    # Who made a change, for the history of every record (mountainpartnership/history.py).
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "mountainpartnership.urls"
