@@ -72,7 +72,7 @@ def focal_point_replace(
             )
         current.end_date = start_date - datetime.timedelta(days=1)
         current.full_clean()
-        current.save(update_fields=["end_date"])
+        by(current, invited_by).save(update_fields=["end_date"])
     new = FocalPoint(
         member=member,
         role=FocalPoint.Role.FOCAL_POINT,
@@ -86,7 +86,7 @@ def focal_point_replace(
         languages=languages,
     )
     new.full_clean()
-    new.save()
+    by(new, invited_by).save()
     focal_point_handover(
         member=member, previous=current, new=new, language=language, invited_by=invited_by
     )
@@ -179,7 +179,7 @@ def member_term_renew(*, member: Member, user) -> TermRenewal:
     if problem:
         raise ValidationError(problem)
     member.term_ends = renewed_term_ends(member, today)
-    member.save(update_fields=["term_ends", "updated"])
+    by(member, user).save(update_fields=["term_ends", "updated"])
     return TermRenewal.objects.create(member=member, renewed_on=today, term_ends=member.term_ends)
 
 
@@ -506,7 +506,7 @@ def application_approve(*, application: MembershipApplication, user) -> Member:
         **{f"description_{application.language}": application.description},
     )
     member.full_clean()
-    member.save()
+    by(member, user).save()
     member.areas.set(application.areas.all())
     focal_point = FocalPoint(
         member=member,
@@ -518,7 +518,7 @@ def application_approve(*, application: MembershipApplication, user) -> Member:
         **{f"title_{application.language}": application.focal_point_title},
     )
     focal_point.full_clean()
-    focal_point.save()
+    by(focal_point, user).save()
     application.status = MembershipApplication.Status.APPROVED
     application.member = member
     application.decided_at = timezone.now()

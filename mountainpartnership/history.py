@@ -81,6 +81,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return ChangeLabels(self.model, historical_record)
 
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        for record in historical_records:
+            # Most changes give no reason: an empty cell, not "None".
+            record.history_change_reason = record.history_change_reason or ""
+
 
 def record_existing_rows(apps, app_label: str, model_names, m2m_fields=None) -> None:
     """For a data migration: a first record ("+", by no one) of every row of `model_names`
@@ -128,6 +134,7 @@ def record_existing_rows(apps, app_label: str, model_names, m2m_fields=None) -> 
             kept.objects.bulk_create(
                 [
                     kept(
+                        id=link.pk,
                         history=by_row[getattr(link, f"{source}_id")],
                         **{
                             f"{source}_id": getattr(link, f"{source}_id"),

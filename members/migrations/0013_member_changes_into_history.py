@@ -44,7 +44,9 @@ def forwards(apps, schema_editor):
     for member in Member.objects.filter(pk__in=member_ids).order_by("pk"):
         changes = list(MemberChange.objects.filter(member=member).order_by("created", "pk"))
         current = {attname: getattr(member, attname) for attname in copied}
-        current_areas = set(member.areas.values_list("pk", flat=True))
+        links = Member.areas.through.objects.filter(member=member)
+        link_ids = dict(links.values_list("area_id", "id"))
+        current_areas = set(link_ids)
         # (state, areas) after each change, walking back from the newest.
         state, areas = dict(current), set(current_areas)
         after = []
@@ -89,8 +91,11 @@ def forwards(apps, schema_editor):
                 history_change_reason=reason,
                 digested_at=digested_at,
             )
+            # Each kept link also holds the id of the link row it copies; 0 for a link that
+            # no longer exists.
             KeptAreas.objects.bulk_create(
-                KeptAreas(history=record, member_id=member.pk, area_id=pk) for pk in sorted(linked)
+                KeptAreas(history=record, id=link_ids.get(pk, 0), member_id=member.pk, area_id=pk)
+                for pk in sorted(linked)
             )
     record_existing_rows(
         apps,
