@@ -11,6 +11,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from mountainpartnership import zones
 from mountainpartnership.admin import AccentInsensitiveSearch
 from mountainpartnership.adminlog import log_changed
+from mountainpartnership.history import HistoryAdmin
 from mountainpartnership.i18n import (
     TRANSLATION_NOTE,
     WRITTEN_NOTE,
@@ -119,7 +120,7 @@ class ActivityAdminForm(forms.ModelForm):
 
 
 @admin.register(Activity)
-class ActivityAdmin(AccentInsensitiveSearch, TranslationAdmin):
+class ActivityAdmin(AccentInsensitiveSearch, HistoryAdmin, TranslationAdmin):
     form = ActivityAdminForm
     list_display = ["title", "status", "status_since", "updated", "lead_count", "stale"]
     list_filter = ["status", "areas"]
@@ -185,7 +186,7 @@ class EventForm(zones.ZonedTimesMixin, forms.ModelForm):
 
 
 @admin.register(Event)
-class EventAdmin(AccentInsensitiveSearch, TranslationAdmin):
+class EventAdmin(AccentInsensitiveSearch, HistoryAdmin, TranslationAdmin):
     form = EventForm
     formfield_overrides = HTTPS_URLS
     list_display = ["title", "kind", "starts", "city", "country"]
@@ -221,7 +222,7 @@ class EventAdmin(AccentInsensitiveSearch, TranslationAdmin):
 
 
 @admin.register(FundingOpportunity)
-class FundingOpportunityAdmin(AccentInsensitiveSearch, TranslationAdmin):
+class FundingOpportunityAdmin(AccentInsensitiveSearch, HistoryAdmin, TranslationAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["title", "donor", "deadline", "for_governments", "for_igos", "for_major_groups"]
     list_filter = ["for_governments", "for_igos", "for_major_groups", "regions", "areas"]
@@ -251,7 +252,7 @@ class FundingOpportunityAdmin(AccentInsensitiveSearch, TranslationAdmin):
 
 
 @admin.register(News)
-class NewsAdmin(AccentInsensitiveSearch, WrittenInAnyLanguageAdmin, TranslationAdmin):
+class NewsAdmin(AccentInsensitiveSearch, WrittenInAnyLanguageAdmin, HistoryAdmin, TranslationAdmin):
     written_fields = ("title", "summary", "body")
     list_display = ["title", "status", "published_at", "member", "author"]
     list_filter = ["status"]

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ActivitiesConfig(AppConfig):
     name = "activities"
     verbose_name = _("Activities, events, funding and news")
+
+    def ready(self):
+        # After modeltranslation's ready(): the history copies the per-language fields.
+        from . import history  # noqa: F401

@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mountainpartnership.db import unique_slug
+from mountainpartnership.history import by
 
 from .models import Activity, News, StatusChange
 
@@ -52,7 +53,7 @@ def activity_status_change(
     activity.status_since = when
     activity.updated = when
     activity.full_clean()
-    activity.save(
+    by(activity, user).save(
         update_fields=[
             "status",
             *[f"status_reason_{code}" for code in languages],
@@ -86,7 +87,7 @@ def news_submit(*, member, user, language: str, title: str, summary: str, body: 
         },
     )
     news.full_clean()
-    news.save()
+    by(news, user).save()
     return news
 
 

@@ -13,6 +13,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from mountainpartnership import zones
 from mountainpartnership.admin import AccentInsensitiveSearch
 from mountainpartnership.adminlog import log_changed
+from mountainpartnership.history import HistoryAdmin
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
 from mountainpartnership.limits import form_field
 
@@ -21,7 +22,7 @@ from .models import Consultation, Document, Flag, ModerationQueue, Post, Space, 
 
 
 @admin.register(Space)
-class SpaceAdmin(AccentInsensitiveSearch, TranslationAdmin):
+class SpaceAdmin(AccentInsensitiveSearch, HistoryAdmin, TranslationAdmin):
     list_display = ["title", "area", "read_access", "write_access", "position"]
     list_filter = ["read_access", "write_access"]
     search_fields = ["title_en", "title_fr", "title_es", "slug"]
@@ -36,7 +37,7 @@ class SpaceAdmin(AccentInsensitiveSearch, TranslationAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(AccentInsensitiveSearch, admin.ModelAdmin):
+class TopicAdmin(AccentInsensitiveSearch, HistoryAdmin):
     list_display = ["title", "space", "author", "post_count", "last_posted_at", "pinned", "locked"]
     list_filter = ["pinned", "locked", "space"]
     search_fields = ["title"]
@@ -125,7 +126,7 @@ class HideForm(forms.Form):
 
 
 @admin.register(Post)
-class PostAdmin(AccentInsensitiveSearch, admin.ModelAdmin):
+class PostAdmin(AccentInsensitiveSearch, HistoryAdmin):
     """Posts are written on the site; here the secretariat hides them or shows them again."""
 
     form = ModerationForm
@@ -255,7 +256,7 @@ class ConsultationForm(zones.ZonedTimesMixin, forms.ModelForm):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(AccentInsensitiveSearch, TranslationAdmin):
+class ConsultationAdmin(AccentInsensitiveSearch, HistoryAdmin, TranslationAdmin):
     form = ConsultationForm
     list_display = ["question", "opens", "closes", "moderator", "synthesis_published_at"]
     search_fields = ["question_en", "question_fr", "question_es"]

@@ -10,6 +10,8 @@ class DiscussionsConfig(AppConfig):
     def ready(self):
         from members.models import Area
 
+        # After modeltranslation's ready(): the history copies the per-language fields.
+        from . import history  # noqa: F401
         from .inbound import connect_anymail
 
         post_save.connect(area_saved, sender=Area, dispatch_uid="discussions.area_saved")

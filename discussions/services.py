@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from members.models import Area, User
 from members.permissions import current_representations, is_secretariat
 from mountainpartnership.db import unique_slug
+from mountainpartnership.history import by
 
 from . import permissions
 from .models import Consultation, Flag, Follow, Post, Reader, Space, Topic
@@ -155,7 +156,7 @@ def post_edit(*, post: Post, user, body: str) -> Post:
     if body != post.body:
         post.body = body
         post.edited_at = timezone.now()
-        post.save(update_fields=["body", "edited_at"])
+        by(post, user).save(update_fields=["body", "edited_at"])
     return post
 
 
@@ -166,7 +167,7 @@ def post_delete(*, post: Post, user) -> Post:
     if not permissions.can_delete_post(user, post):
         raise ValidationError(_("You can delete only your own posts."), code="refused")
     post.deleted_at = timezone.now()
-    post.save(update_fields=["deleted_at"])
+    by(post, user).save(update_fields=["deleted_at"])
     return post
 
 
@@ -185,7 +186,7 @@ def post_flag(*, post: Post, user, reason: str) -> Flag:
     if open_flags >= settings.DISCUSSIONS_FLAGS_TO_HIDE and post.moderation == "visible":
         post.moderation = Post.Moderation.PENDING
         post.moderated_at = timezone.now()
-        post.save(update_fields=["moderation", "moderated_at"])
+        by(post, user).save(update_fields=["moderation", "moderated_at"])
     return flag
 
 
@@ -203,7 +204,9 @@ def post_moderate(*, post: Post, user, moderation: str, reason: str = "") -> Pos
     post.moderation_reason = reason.strip() if moderation == Post.Moderation.HIDDEN else ""
     post.moderated_by = user
     post.moderated_at = now
-    post.save(update_fields=["moderation", "moderation_reason", "moderated_by", "moderated_at"])
+    by(post, user).save(
+        update_fields=["moderation", "moderation_reason", "moderated_by", "moderated_at"]
+    )
     post.flags.filter(resolved_at=None).update(resolved_at=now)
     return post
 
@@ -225,7 +228,7 @@ def topic_moderate(*, topic: Topic, user, pinned: bool | None = None, locked: bo
         return False
     for field, value in changes.items():
         setattr(topic, field, value)
-    topic.save(update_fields=list(changes))
+    by(topic, user).save(update_fields=list(changes))
     return True
 
 

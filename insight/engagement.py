@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from activities.models import Activity, Event, News
 from discussions.models import Post
-from members.models import Member, MemberChange, TermRenewal, User
+from members.models import Member, TermRenewal, User
 from newsletter.models import Item, Subscriber
 
 from .models import Nudge
@@ -24,9 +24,18 @@ from .models import Nudge
 # A dormant member's focal point hears from the secretariat at most this often.
 NUDGE_EVERY = datetime.timedelta(days=30)
 
-# name → (model, the member it belongs to, its moment)
+
+def members_own_changes():
+    """Changes to member records in their history, but for the secretariat's own and the
+    record's creation."""
+    return Member.history.exclude(history_type="+").filter(
+        Q(history_user=None) | Q(history_user__is_staff=False)
+    )
+
+
+# name → (model, or a function giving the rows, the member it belongs to, its moment)
 SOURCES = {
-    "record": (MemberChange, "member", "created"),
+    "record": (members_own_changes, "id", "history_date"),
     "post": (Post, "member", "created_at"),
     "activity": (Activity, "participations__member", "updated"),
     "item": (Item, "member", "created"),
@@ -37,9 +46,14 @@ SOURCES = {
 }
 
 
+def _rows(source):
+    return source._default_manager.all() if isinstance(source, type) else source()
+
+
 def _latest(model, member_path, moment):
     return Subquery(
-        model.objects.filter(**{member_path: OuterRef("pk")})
+        _rows(model)
+        .filter(**{member_path: OuterRef("pk")})
         .order_by()
         .values(member_path)
         .annotate(latest=Max(moment))
@@ -50,7 +64,8 @@ def _latest(model, member_path, moment):
 def _count_since(model, member_path, moment, since):
     return Coalesce(
         Subquery(
-            model.objects.filter(**{member_path: OuterRef("pk"), f"{moment}__gte": since})
+            _rows(model)
+            .filter(**{member_path: OuterRef("pk"), f"{moment}__gte": since})
             .order_by()
             .values(member_path)
             .annotate(n=Count("pk", distinct=True))

@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone, translation
-from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
@@ -22,6 +21,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from mountainpartnership.admin import AccentInsensitiveSearch
 from mountainpartnership.adminlog import log_changed
 from mountainpartnership.db import search_term
+from mountainpartnership.history import HistoryAdmin, record_now
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
 
 from .forms import AreasField, FocalPointReplaceForm, UserChangeForm, UserCreationForm
@@ -31,14 +31,13 @@ from .models import (
     FocalPointProposal,
     Invitation,
     Member,
-    MemberChange,
     MembershipApplication,
     Region,
     Representation,
     TermRenewal,
     User,
 )
-from .selectors import ADMIN_COLUMNS, field_label, member_csv_rows, readable_changes
+from .selectors import ADMIN_COLUMNS, member_csv_rows
 from .services import (
     application_approve,
     application_reject,
@@ -47,7 +46,6 @@ from .services import (
     focal_point_proposal_decline,
     focal_point_replace,
     focal_points_invite,
-    member_change_restore,
     members_mark_inactive,
     members_renew_term,
     representations_link_designations,
@@ -79,7 +77,7 @@ class UserAdmin(AccentInsensitiveSearch, DjangoUserAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(TranslationAdmin):
+class RegionAdmin(HistoryAdmin, TranslationAdmin):
     list_display = ["name", "slug", "position", "member_count"]
     list_editable = ["position"]
     fieldsets = [
@@ -96,7 +94,7 @@ class RegionAdmin(TranslationAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(AccentInsensitiveSearch, TranslationAdmin):
+class AreaAdmin(AccentInsensitiveSearch, HistoryAdmin, TranslationAdmin):
     list_display = ["name", "kind", "slug", "member_count", "leader_count"]
     list_filter = ["kind"]
     search_fields = ["name_en", "name_fr", "name_es"]
@@ -252,7 +250,7 @@ def country_codes_named(term: str) -> set[str]:
 
 
 @admin.register(Member)
-class MemberAdmin(AccentInsensitiveSearch, TranslationAdmin):
+class MemberAdmin(AccentInsensitiveSearch, HistoryAdmin, TranslationAdmin):
     list_display = [
         "name",
         "acronym",
@@ -319,6 +317,18 @@ class MemberAdmin(AccentInsensitiveSearch, TranslationAdmin):
         return super().get_queryset(request).with_current_focal_point()
 
     def save_related(self, request, form, formsets, change):
+        member = form.instance
+        # The areas the form sets are recorded in the member's history as one change, not
+        # as one for those removed and another for those added.
+        member.skip_history_when_saving = True
+        try:
+            self.save_focal_points_and_areas(request, form, formsets, change)
+        finally:
+            del member.skip_history_when_saving
+        if "areas" in form.changed_data:
+            record_now(member)
+
+    def save_focal_points_and_areas(self, request, form, formsets, change):
         """A new current focal point entered in the inline is handed over to as on the
         replace page: the outgoing one's account ends with them, the new one is invited."""
         member = form.instance
@@ -483,7 +493,7 @@ class MemberAdmin(AccentInsensitiveSearch, TranslationAdmin):
 
 
 @admin.register(FocalPoint)
-class FocalPointAdmin(AccentInsensitiveSearch, TranslationAdmin):
+class FocalPointAdmin(AccentInsensitiveSearch, HistoryAdmin, TranslationAdmin):
     list_display = ["name", "member", "role", "email", "start_date", "end_date"]
     list_filter = [
         "role",
@@ -499,57 +509,6 @@ class FocalPointAdmin(AccentInsensitiveSearch, TranslationAdmin):
         (_("Job title"), {"fields": ["title"]}),
         (_("Dates"), {"fields": ["start_date", "end_date"]}),
     ]
-
-
-@admin.register(MemberChange)
-class MemberChangeAdmin(AccentInsensitiveSearch, admin.ModelAdmin):
-    """Every change members made on the site, with the values before and after."""
-
-    list_display = ["member", "user", "created", "changed_fields", "digested_at"]
-    list_filter = [("digested_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["member", "user"]
-    search_fields = ["member__name_en", "member__acronym", "user__email"]
-    readonly_fields = ["member", "user", "created", "fields", "digested_at", "before_and_after"]
-    fields = ["member", "user", "created", "before_and_after", "digested_at"]
-    actions = ["restore"]
-    date_hierarchy = "created"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("fields"))
-    def changed_fields(self, change):
-        return ", ".join(field_label(Member, name) for name in change.fields)
-
-    @admin.display(description=_("before and after"))
-    def before_and_after(self, change):
-        (change,) = readable_changes([change])
-        return format_html_join(
-            "",
-            "<p><strong>{}</strong><br>{} → {}</p>",
-            ((label, old or "∅", new or "∅") for label, old, new in change.lines),
-        )
-
-    @admin.action(
-        description=_("Restore the values these changes replaced"), permissions=["change"]
-    )
-    def restore(self, request, queryset):
-        # Newest first, so that restoring several changes to one field ends at the oldest value.
-        restored = 0
-        for change in queryset.order_by("-created"):
-            member_change_restore(change=change, user=request.user)
-            # The member's own history records the restore as a change; so does the admin's.
-            log_changed(request, [change.member], list(change.fields))
-            restored += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d change restored.", "%(count)d changes restored.", restored)
-            % {"count": restored},
-            messages.SUCCESS,
-        )
 
 
 @admin.register(FocalPointProposal)

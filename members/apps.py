@@ -27,6 +27,9 @@ class MembersConfig(AppConfig):
     def ready(self):
         from allauth.mfa.signals import authenticator_added
 
+        # After modeltranslation's ready(): the history copies the per-language fields.
+        from . import history  # noqa: F401
+
         post_migrate.connect(grant_secretariat_permissions, dispatch_uid="secretariat-permissions")
         authenticator_added.connect(
             record_second_factor_on_activation, dispatch_uid="second-factor-on-activation"

@@ -489,31 +489,14 @@ class Representation(models.Model):
         return f"{self.user} – {self.member}"
 
 
-class MemberChange(models.Model):
-    """One save of a member's record from the site or a restore: who, when, what changed."""
+class MemberHistory(models.Model):
+    """What a member's historical records (django-simple-history's, see members/history.py)
+    add to the library's fields: when the change went out in the secretariat's digest."""
 
-    member = models.ForeignKey(
-        Member, on_delete=models.CASCADE, related_name="changes", verbose_name=_("member")
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    created = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    # {"field": {"old": value, "new": value}}; areas as lists of slugs, the logo as its name.
-    fields = models.JSONField(_("changes"))
     digested_at = models.DateTimeField(_("sent in a digest"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-created"]
-        verbose_name = _("change to a member")
-        verbose_name_plural = _("changes to members")
-
-    def __str__(self):
-        return f"{self.member} – {self.created:%Y-%m-%d %H:%M}"
+        abstract = True
 
 
 class FocalPointProposal(models.Model):

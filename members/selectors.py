@@ -2,19 +2,15 @@
 
 from collections.abc import Callable, Iterable, Iterator
 
-from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from django.utils.text import capfirst
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mountainpartnership.dates import date_format
+from mountainpartnership.i18n import field_label
 
-from .models import Area, Member, MemberChange, MemberQuerySet
+from .models import Area, Member, MemberQuerySet
 
 Column = tuple[str, Callable[[Member], str]]
 
@@ -85,56 +81,70 @@ def member_csv_rows(members: MemberQuerySet, columns: list[Column]) -> Iterator[
         yield [value(member) for _header, value in columns]
 
 
-def field_label(model, name: str) -> str:
-    """What the secretariat calls a field: its verbose name, with the language of a
-    translated one ("Description (French)"), never its name in the database."""
-    languages = dict(settings.LANGUAGES)
-    base, _sep, code = name.rpartition("_")
-    if code in languages and base:
-        try:
-            field = model._meta.get_field(base)
-        except FieldDoesNotExist:
-            pass
-        else:
-            return gettext("%(field)s (%(language)s)") % {
-                "field": capfirst(str(field.verbose_name)),
-                "language": languages[code],
-            }
-    try:
-        return capfirst(str(model._meta.get_field(name).verbose_name))
-    except FieldDoesNotExist:
-        return name
+# Bookkeeping the history keeps but the secretariat's digest leaves out.
+UNREAD_IN_DIGEST = {"id", "renewal_reminder_for", "logo_width", "logo_height", "created"}
 
 
-def readable_changes(changes: Iterable[MemberChange]) -> list[MemberChange]:
-    """`changes`, each with `lines`: (field, before, after) as the secretariat reads them,
-    dates written out and areas named (one query for all the areas)."""
-    changes = list(changes)
-    slugs = {
-        slug
-        for change in changes
-        for values in [change.fields.get("areas")]
-        if values
-        for slug in [*(values["old"] or []), *(values["new"] or [])]
+def readable_changes(records: Iterable) -> list:
+    """Members' historical records (see members/history.py), each with `lines`: (field,
+    before, after) against the member's record before it, as the secretariat reads them:
+    fields by their label, dates written out, choices and areas named. A fixed number of
+    queries however many records; a record with nothing to read has no lines."""
+    records = list(records)
+    if not records:
+        return []
+    history = Member.history.model
+    earlier = {}
+    for record in history.objects.filter(
+        id__in={record.id for record in records},
+        history_date__lte=max(record.history_date for record in records),
+    ).order_by("id", "history_date", "history_id"):
+        earlier.setdefault(record.id, []).append(record)
+    previous = {}
+    for rows in earlier.values():
+        for before, after in zip(rows, rows[1:], strict=False):
+            previous[after.history_id] = before
+    ids = {record.history_id for record in [*records, *previous.values()]}
+    areas = {}
+    for history_id, area_id in history.areas.model.objects.filter(history_id__in=ids).values_list(
+        "history_id", "area_id"
+    ):
+        areas.setdefault(history_id, set()).add(area_id)
+    names = {
+        area.pk: str(area.name)
+        for area in Area.objects.filter(pk__in={pk for group in areas.values() for pk in group})
     }
-    names = {area.slug: area.name for area in Area.objects.filter(slug__in=slugs)} if slugs else {}
+    fields = [field for field in history.tracked_fields if field.name not in UNREAD_IN_DIGEST]
 
-    def shown(name, value):
-        if value in ("", None, []):
+    def shown(field, value):
+        if value in ("", None):
             return ""
-        if name == "areas":
-            return ", ".join(str(names.get(slug, slug)) for slug in value)
-        try:
-            field = Member._meta.get_field(name)
-        except FieldDoesNotExist:
-            return str(value)
-        if isinstance(field, models.DateTimeField) and (moment := parse_datetime(str(value))):
-            return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(field, models.DateTimeField):
+            return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        if isinstance(field, models.DateField):
+            return date_format(value, "DATE_FORMAT")
         return str(value)
 
-    for change in changes:
-        change.lines = [
-            (field_label(Member, name), shown(name, values["old"]), shown(name, values["new"]))
-            for name, values in change.fields.items()
-        ]
-    return changes
+    def area_names(record):
+        return ", ".join(
+            sorted(names[pk] for pk in areas.get(record.history_id, ()) if pk in names)
+        )
+
+    for record in records:
+        before = previous.get(record.history_id)
+        record.lines = []
+        if before is None:
+            continue
+        for field in fields:
+            old, new = getattr(before, field.attname), getattr(record, field.attname)
+            if old != new:
+                record.lines.append(
+                    (field_label(Member, field.name), shown(field, old), shown(field, new))
+                )
+        if area_names(before) != area_names(record):
+            record.lines.append(
+                (field_label(Member, "areas"), area_names(before), area_names(record))
+            )
+    return records

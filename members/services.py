@@ -14,14 +14,13 @@ from django.utils.translation import gettext as _
 
 from mountainpartnership.dates import date_format
 from mountainpartnership.db import saved_in_bulk, unique_slug
+from mountainpartnership.history import by, record_now
 
 from .models import (
-    Area,
     FocalPoint,
     FocalPointProposal,
     Invitation,
     Member,
-    MemberChange,
     MemberQuerySet,
     MembershipApplication,
     Representation,
@@ -73,7 +72,7 @@ def focal_point_replace(
             )
         current.end_date = start_date - datetime.timedelta(days=1)
         current.full_clean()
-        current.save(update_fields=["end_date"])
+        by(current, invited_by).save(update_fields=["end_date"])
     new = FocalPoint(
         member=member,
         role=FocalPoint.Role.FOCAL_POINT,
@@ -87,7 +86,7 @@ def focal_point_replace(
         languages=languages,
     )
     new.full_clean()
-    new.save()
+    by(new, invited_by).save()
     focal_point_handover(
         member=member, previous=current, new=new, language=language, invited_by=invited_by
     )
@@ -180,7 +179,7 @@ def member_term_renew(*, member: Member, user) -> TermRenewal:
     if problem:
         raise ValidationError(problem)
     member.term_ends = renewed_term_ends(member, today)
-    member.save(update_fields=["term_ends", "updated"])
+    by(member, user).save(update_fields=["term_ends", "updated"])
     return TermRenewal.objects.create(member=member, renewed_on=today, term_ends=member.term_ends)
 
 
@@ -221,7 +220,7 @@ def members_renew_term(*, members: MemberQuerySet) -> Renewals:
     return result
 
 
-# Fields a representative edits on the site, and that the change history records.
+# Fields a representative edits on the site.
 EDITABLE_FIELDS = [
     "description_en",
     "description_fr",
@@ -241,53 +240,41 @@ def member_snapshot(member: Member) -> dict:
 
 
 @transaction.atomic
-def member_update(*, member: Member, user, data: dict, areas=None) -> MemberChange | None:
-    """Apply a representative's (or the secretariat's) edits and record what changed.
+def member_update(*, member: Member, user, data: dict, areas=None):
+    """Apply a representative's (or the secretariat's) edits; the member's history records
+    them, areas included, as one change by `user`.
 
     `data` holds values for EDITABLE_FIELDS (others are ignored); `areas` is an iterable of
     Area, or None to leave them. Atomic; validates with full_clean, so nothing is saved on a
-    ValidationError. Returns the recorded change, or None when nothing changed.
+    ValidationError. Returns the historical record of the change, or None when nothing
+    changed (and then nothing is recorded).
     """
     before = member_snapshot(member)
     fields = [field for field in EDITABLE_FIELDS if field in data]
     for field in fields:
         setattr(member, field, data[field])
     member.full_clean()
-    member.save(update_fields=[*fields, "updated"] if fields else ["updated"])
-    if areas is not None:
-        member.areas.set(areas)
-    after = member_snapshot(member)
-    changed = {
-        field: {"old": before[field], "new": after[field]}
-        for field in after
-        if before[field] != after[field]
-    }
-    if not changed:
+    by(member, user)
+    member.skip_history_when_saving = True
+    try:
+        member.save(update_fields=[*fields, "updated"] if fields else ["updated"])
+        if areas is not None:
+            member.areas.set(areas)
+    finally:
+        del member.skip_history_when_saving
+    if member_snapshot(member) == before:
         return None
-    return MemberChange.objects.create(member=member, user=user, fields=changed)
-
-
-@transaction.atomic
-def member_change_restore(*, change: MemberChange, user) -> MemberChange | None:
-    """Put back the values a change replaced; the restore is itself recorded as a change."""
-    member = Member.objects.select_for_update().get(pk=change.member_id)
-    old = {field: values["old"] for field, values in change.fields.items()}
-    areas = None
-    if "areas" in old:
-        areas = list(Area.objects.filter(slug__in=old.pop("areas")))
-    return member_update(member=member, user=user, data=old, areas=areas)
+    record_now(member)
+    return member.history.first()
 
 
 @transaction.atomic
 def member_record_confirm(*, member: Member, user) -> None:
-    """A representative confirms the record and focal point are current (once a year)."""
+    """A representative confirms the record and focal point are current (once a year); the
+    member's history records when, and who."""
     member.record_confirmed_at = timezone.now()
+    by(member, user)
     member.save(update_fields=["record_confirmed_at", "updated"])
-    MemberChange.objects.create(
-        member=member,
-        user=user,
-        fields={"record_confirmed_at": {"old": "", "new": member.record_confirmed_at.isoformat()}},
-    )
 
 
 def new_token() -> str:
@@ -519,7 +506,7 @@ def application_approve(*, application: MembershipApplication, user) -> Member:
         **{f"description_{application.language}": application.description},
     )
     member.full_clean()
-    member.save()
+    by(member, user).save()
     member.areas.set(application.areas.all())
     focal_point = FocalPoint(
         member=member,
@@ -531,7 +518,7 @@ def application_approve(*, application: MembershipApplication, user) -> Member:
         **{f"title_{application.language}": application.focal_point_title},
     )
     focal_point.full_clean()
-    focal_point.save()
+    by(focal_point, user).save()
     application.status = MembershipApplication.Status.APPROVED
     application.member = member
     application.decided_at = timezone.now()

@@ -6,13 +6,13 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from mountainpartnership.mail import send_templated, site_url
 
-from .models import FocalPoint, Invitation, Member, MemberChange, MembershipApplication
+from .models import FocalPoint, Invitation, Member, MembershipApplication
 from .permissions import SECRETARIAT_GROUP
 from .selectors import readable_changes
 
@@ -67,9 +67,11 @@ def application_rejected_email(application_id: int) -> None:
 
 @shared_task
 def member_changes_digest() -> int:
-    """Email the secretariat the members' changes not yet sent; returns how many.
+    """Email the secretariat the changes members' people made to member records and not yet
+    sent (the secretariat's own changes are in each record's history in the admin); returns
+    how many were listed.
 
-    The changes are locked and marked in the same transaction as the sending, so two runs at
+    The records are locked and marked in the same transaction as the sending, so two runs at
     once do not send the same change twice, and a failed send leaves them for the next run.
     """
     recipients = sorted(
@@ -77,25 +79,27 @@ def member_changes_digest() -> int:
         .user_set.filter(is_active=True)
         .values_list("email", flat=True)
     )
+    history = Member.history.model
     with transaction.atomic():
-        changes = list(
-            MemberChange.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(digested_at=None)
-            .select_related("member", "user")
-            .order_by("member__name_en", "created")
+        records = list(
+            history.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(Q(history_user=None) | Q(history_user__is_staff=False), digested_at=None)
+            .select_related("history_user")
+            .order_by("name_en", "history_date")
         )
-        if not changes or not recipients:
+        if not records or not recipients:
             return 0
-        send_templated(
-            "members/email/changes_digest",
-            {
-                "changes": readable_changes(changes),
-                "admin_url": site_url(reverse("admin:members_memberchange_changelist")),
-            },
-            recipients,
-            settings.LANGUAGE_CODE,
-        )
-        MemberChange.objects.filter(pk__in=[change.pk for change in changes]).update(
+        changes = [record for record in readable_changes(records) if record.lines]
+        for record in changes:
+            record.history_url = site_url(reverse("admin:members_member_history", args=[record.id]))
+        if changes:
+            send_templated(
+                "members/email/changes_digest",
+                {"changes": changes},
+                recipients,
+                settings.LANGUAGE_CODE,
+            )
+        history.objects.filter(pk__in=[record.pk for record in records]).update(
             digested_at=timezone.now()
         )
     return len(changes)

@@ -1,6 +1,9 @@
 """Helpers for the three languages the portal speaks."""
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
@@ -109,3 +112,24 @@ def sorted_by_name(items, name=lambda item: item.name):
     `name(item)` is read with the active language: call this inside the request, or inside
     `translation.override()`, not at import."""
     return sorted(items, key=lambda item: natural_key(str(name(item))))
+
+
+def field_label(model, name: str) -> str:
+    """What the secretariat calls a field: its verbose name, with the language of a
+    translated one ("Description (French)"), never its name in the database."""
+    languages = dict(settings.LANGUAGES)
+    base, _sep, code = name.rpartition("_")
+    if code in languages and base:
+        try:
+            field = model._meta.get_field(base)
+        except FieldDoesNotExist:
+            pass
+        else:
+            return gettext("%(field)s (%(language)s)") % {
+                "field": capfirst(str(field.verbose_name)),
+                "language": languages[code],
+            }
+    try:
+        return capfirst(str(model._meta.get_field(name).verbose_name))
+    except FieldDoesNotExist:
+        return name

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "django_structlog",
+    "simple_history",
     "mountainpartnership",
     "members",
     "activities",
@@ -100,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "members.middleware.SecretariatSecondFactorMiddleware",
+    # Who made a change, for the history of every record (mountainpartnership/history.py).
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "mountainpartnership.urls"

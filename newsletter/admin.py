@@ -21,6 +21,7 @@ from mountainpartnership.admin import AccentInsensitiveSearch
 from mountainpartnership.adminlog import log_changed
 from mountainpartnership.dates import date_format
 from mountainpartnership.db import natural_key
+from mountainpartnership.history import HistoryAdmin
 from mountainpartnership.i18n import (
     TRANSLATION_NOTE,
     WRITTEN_NOTE,
@@ -130,7 +131,7 @@ class ItemInline(WrittenInAnyLanguageAdmin, TranslationStackedInline):
 
 
 @admin.register(Item)
-class ItemAdmin(AccentInsensitiveSearch, WrittenInAnyLanguageAdmin, TranslationAdmin):
+class ItemAdmin(AccentInsensitiveSearch, WrittenInAnyLanguageAdmin, HistoryAdmin, TranslationAdmin):
     written_fields = ("title", "body")
     list_display = ["title", "member", "target_month", "status", "edition", "position"]
     list_filter = ["status", "target_month", "edition"]
@@ -145,7 +146,7 @@ class ItemAdmin(AccentInsensitiveSearch, WrittenInAnyLanguageAdmin, TranslationA
 
 
 @admin.register(Edition)
-class EditionAdmin(TranslationAdmin):
+class EditionAdmin(HistoryAdmin, TranslationAdmin):
     list_display = ["__str__", "status", "send_at", "started_at", "finished_at"]
     list_filter = ["status"]
     inlines = [ItemInline]

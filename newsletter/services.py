@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Region
+from mountainpartnership.history import by
 from mountainpartnership.listing import shown
 
 from .models import Subscriber, new_key
@@ -232,5 +233,5 @@ def item_submit(*, member, user, language: str, title: str, body: str, link: str
         **{f"{field}_{language}": value for field, value in [("title", title), ("body", body)]},
     )
     item.full_clean()
-    item.save()
+    by(item, user).save()
     return item

@@ -699,14 +699,11 @@ LIBRARY_ADMINS = {
 def admin_records(world):
     """A record of each kind the demo has none of, so that every admin page has one to open."""
     from insight.models import Nudge, PageView, PartnerMessage
-    from members.models import FocalPointProposal, MemberChange
+    from members.models import FocalPointProposal
     from newsletter.models import Item
     from tests.factories import MembershipApplicationFactory
 
     member, user = world.member, world.representative
-    MemberChange.objects.create(
-        member=member, user=user, fields={"website": {"old": "", "new": "x"}}
-    )
     FocalPointProposal.objects.create(
         member=member,
         name="Rosa",

@@ -33,7 +33,6 @@ from members.models import (
     FocalPointProposal,
     Invitation,
     Member,
-    MemberChange,
     MembershipApplication,
     Representation,
     add_years,
@@ -215,24 +214,6 @@ def _(w):
     w.says(w.act(member, "invite_focal_points"), "1 invitation envoyée.")
     assert Invitation.objects.get().email == "fp@andes.example.org"
     assert [message.to for message in mail.outbox] == [["fp@andes.example.org"]]
-
-
-@action("members.memberchange", "restore")
-def _(w):
-    member = MemberFactory(description_en="Glaciers and watersheds.")
-    change = MemberChange.objects.create(
-        member=member,
-        fields={"description_en": {"old": "Glaciers and watersheds.", "new": "Vandalised."}},
-    )
-    w.committed(lambda: Member.objects.filter(pk=member.pk).update(description_en="Vandalised."))
-    member.refresh_from_db()
-    w.committed(member.save)
-    assert "Vandalised." in w.cached(member.get_absolute_url())
-    w.says(w.act(change, "restore"), "1 modification annulée.")
-    page = w.page(member.get_absolute_url())
-    assert "Glaciers and watersheds." in page and "Vandalised." not in page
-    assert w.found("glaciers", member.get_absolute_url())
-    w.logged(member)
 
 
 @action("members.focalpointproposal", "confirm")
@@ -739,7 +720,7 @@ def _(w):
     )
     assert "Cloud forests of Yungas." in w.page(member.get_absolute_url())
     assert w.found("yungas", member.get_absolute_url())
-    assert MemberChange.objects.filter(member=member).exists()
+    assert member.history.filter(history_type="~", history_user=_user).exists()
 
 
 @post_view("members:my-member-confirm")

@@ -11,8 +11,9 @@ from django.utils.formats import date_format
 
 from insight import visits
 from insight.models import Nudge, PageView
-from members.models import Member, MemberChange
+from members.models import Member
 from members.permissions import SECRETARIAT_GROUP
+from members.services import member_update
 from tests.conftest import sign_in, verified_user
 from tests.discussions.conftest import representative
 from tests.factories import ActivityFactory, FocalPointFactory, MemberFactory
@@ -83,7 +84,7 @@ def test_dormant_members_are_listed_and_nudged_in_their_language(
     quiet = MemberFactory(name_en="Quiet Institute")
     FocalPointFactory(member=quiet, languages="Español", email="fp@quiet.example.org")
     lively = MemberFactory(name_en="Lively Network")
-    MemberChange.objects.create(member=lively, fields={"website": {"old": "", "new": "x"}})
+    member_update(member=lively, user=None, data={"website": "https://lively.example.org"})
     ActivityFactory(title_en="Andean seed fairs").areas.add(*quiet.areas.all())
     page = secretariat_client.get("/en/dashboard/members/").content.decode()
     dormant = page.split("<h2>Records not confirmed")[0]

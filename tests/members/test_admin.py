@@ -19,7 +19,6 @@ from members.models import (
     FocalPointProposal,
     Invitation,
     Member,
-    MemberChange,
     MembershipApplication,
     User,
     add_years,
@@ -68,9 +67,6 @@ def one_of_each(secretariat_user):
         member.region.__class__: member.region,
         User: secretariat_user,
         Group: Group.objects.get(name="Secretariat"),
-        MemberChange: MemberChange.objects.create(
-            member=member, fields={"website": {"old": "", "new": "https://x.org/"}}
-        ),
         FocalPointProposal: FocalPointProposal.objects.create(
             member=member, name="New", email="new@example.org", start_date=datetime.date(2030, 1, 1)
         ),
@@ -139,7 +135,6 @@ def discussion_records(secretariat_user):
 
 # Records the secretariat reads but never creates by hand: they come from the site.
 CREATED_ON_THE_SITE = {
-    MemberChange,
     FocalPointProposal,
     Invitation,
     MembershipApplication,

@@ -1,0 +1,15 @@
+"""Every newsletter record kept before its history was: its first record, as it is now."""
+
+from django.db import migrations
+
+from mountainpartnership.history import record_existing_rows
+
+
+def forwards(apps, schema_editor):
+    record_existing_rows(apps, "newsletter", ["Edition", "Item"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("newsletter", "0006_kept_history")]
+
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
