@@ -330,7 +330,6 @@ class World:
             ActivityFactory,
             AreaFactory,
             EventFactory,
-            FocalPointFactory,
             MemberFactory,
             NewsFactory,
             SpaceFactory,
