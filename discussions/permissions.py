@@ -23,9 +23,16 @@ def can_read(user, space) -> bool:
 
 
 def readers_among(space, users) -> set[int]:
-    """The ids of those among `users` who may read `space` (as `can_read` decides), in two
-    queries at most whatever their number: for sending a new post to its followers."""
-    from django.db.models import F, Q
+    """The ids of those among `users` who may be sent what is posted in `space` (a new post
+    to its followers, a digest, a consultation's synthesis), in two queries at most whatever
+    their number.
+
+    The rule of `can_read`, for accounts away from any session: current representatives with
+    a verified address, and secretariat staff whose account has a second factor (on the site
+    they read members-only spaces only after passing it; staff with none have no way to).
+    An ended or replaced focal point or alternate, or a removed colleague, gets nothing."""
+    from allauth.mfa.models import Authenticator
+    from django.db.models import Exists, F, OuterRef, Q
 
     from members.models import Representation, User
     from members.permissions import SECRETARIAT_GROUP
@@ -33,8 +40,16 @@ def readers_among(space, users) -> set[int]:
     active = User.objects.filter(pk__in=[user.pk for user in users], is_active=True)
     if space.read_access == space.Read.EVERYONE:
         return set(active.values_list("pk", flat=True))
-    secretariat = active.filter(is_staff=True).filter(
-        Q(is_superuser=True) | Q(groups__name=SECRETARIAT_GROUP)
+    secretariat = (
+        active.filter(is_staff=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=SECRETARIAT_GROUP))
+        .filter(
+            Exists(
+                Authenticator.objects.filter(user=OuterRef("pk")).exclude(
+                    type=Authenticator.Type.RECOVERY_CODES
+                )
+            )
+        )
     )
     representatives = active.filter(
         pk__in=Representation.objects.current().values("user_id"),

@@ -88,11 +88,11 @@ def send_digest(user_id: int) -> int:
             return 0
         user = User.objects.get(pk=user_id)
         reader = Reader.objects.filter(user=user).first()
-        readable = {}  # one check per space, not per post
+        readable = {}  # one check per space, not per post; no session here: see readers_among
         for notice in notices:
             space = notice.post.topic.space
             if space.pk not in readable:
-                readable[space.pk] = permissions.can_read(user, space)
+                readable[space.pk] = user.pk in permissions.readers_among(space, [user])
         shown = [
             notice
             for notice in notices
@@ -115,6 +115,10 @@ def _participants(consultation):
         .distinct()
     )
     users = User.objects.filter(pk__in=authors, is_active=True).order_by("pk")
+    # Those who may no longer read a members-only consultation (an ended focal point, a
+    # removed colleague) are not sent its synthesis either.
+    allowed = permissions.readers_among(consultation.space, users)
+    users = [user for user in users if user.pk in allowed]
     readers = _readers(users)
     for user in users:
         reader = readers.get(user.pk)

@@ -369,6 +369,9 @@ def _consultation_or_404(slug):
 
 def consultation_detail(request, slug):
     consultation = _consultation_or_404(slug)
+    # A consultation in a members-only space is read as its space is (a 404 to others).
+    if not permissions.can_read(request.user, consultation.space):
+        raise Http404
     topic = consultation.topic
     topic.space = consultation.space
     consultation.space.consultation = consultation

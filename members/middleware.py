@@ -5,13 +5,38 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from mountainpartnership.i18n import LANGUAGE_NAMES
 
-from .permissions import used_second_factor
+from .permissions import mark_second_factor, used_second_factor
 
 DASHBOARD = re.compile(r"^/[a-z]{2}/dashboard/")
+
+
+class SecondFactorMarkMiddleware:
+    """Write on the request's user whether this session passed the second factor, which is
+    what makes a staff account the secretariat (permissions.is_secretariat) on every page,
+    export and admin screen alike. Lazy, as Django's own request.user: a request that never
+    looks at its user (a cached page, a static file) reads neither session nor database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.user = SimpleLazyObject(lambda: marked_user(request))
+        return self.get_response(request)
+
+
+def marked_user(request):
+    from django.contrib.auth.middleware import get_user
+
+    # Django's get_user keeps the user it loads on the request: marked once per request.
+    user = get_user(request)
+    if user.is_authenticated:
+        mark_second_factor(user, used_second_factor(request, user))
+    return user
 
 
 class SecretariatSecondFactorMiddleware:

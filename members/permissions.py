@@ -32,9 +32,33 @@ def secretariat_group_sync(*, apps=global_apps, using="default"):
     return group
 
 
+# Where the session's second factor is written on the user object (see `mark_second_factor`).
+SECOND_FACTOR_MARK = "_mp_second_factor"
+
+
+def mark_second_factor(user, passed: bool):
+    """Write on `user` whether the session acting as it passed the second factor, and return it.
+
+    The site's middleware (members.middleware.SecondFactorMarkMiddleware) marks every
+    request's user from its session. Code that acts for a person away from a request (a task
+    started from a page) marks the user it loads with the decision the page made, passed to
+    it as an argument: the task then has exactly the page's powers, no more."""
+    setattr(user, SECOND_FACTOR_MARK, bool(passed))
+    return user
+
+
 def is_secretariat(user) -> bool:
-    """Secretariat staff: active staff accounts in the Secretariat group, and superusers."""
+    """Secretariat staff (active staff accounts in the Secretariat group, and superusers) in a
+    session that passed the second factor.
+
+    A password or an emailed code alone is not enough: such a staff session is an ordinary
+    user's everywhere. A user object nobody marked (loaded in a task, a management command,
+    the email gateway) has no session, hence no second factor: it is refused too. Callers
+    away from a request that need the secretariat's powers mark the user deliberately
+    (`mark_second_factor`)."""
     if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if getattr(user, SECOND_FACTOR_MARK, False) is not True:
         return False
     return user.is_superuser or user.groups.filter(name=SECRETARIAT_GROUP).exists()
 
@@ -122,13 +146,14 @@ def can_see_contacts(user) -> bool:
     return is_secretariat(user) or is_representative(user)
 
 
-def used_second_factor(request) -> bool:
-    """Whether this session's sign-in went through a second factor (TOTP or recovery code)."""
+def used_second_factor(request, user=None) -> bool:
+    """Whether this session's sign-in went through a second factor (TOTP or recovery code)
+    for `user` (by default the request's)."""
     from allauth.account.authentication import get_authentication_records
 
     return any(
         record.get("method") == "mfa"
-        for record in get_authentication_records(request, request.user)
+        for record in get_authentication_records(request, user or request.user)
     )
 
 

@@ -162,6 +162,34 @@ def sign_in(client, user, secret=None):
     return client
 
 
+def force_login_with_second_factor(client, user):
+    """`client.force_login(user)`, and a session that records a passed second factor (TOTP),
+    as allauth writes it at the real sign-in's second step: what makes staff the secretariat
+    (members.permissions.is_secretariat). Without it a staff account is an ordinary user's.
+    For tests of the sign-in itself, use `sign_in` with the TOTP secret."""
+    import time
+
+    from allauth.account.internal.flows import login as allauth_login
+
+    client.force_login(user)
+    session = client.session
+    session[allauth_login.AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time()},
+        {"method": "mfa", "at": time.time(), "type": "totp"},
+    ]
+    session[allauth_login._AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+    return client
+
+
+def as_secretariat(user):
+    """`user` marked as acting in a session that passed the second factor, for tests that
+    call permissions or services directly, as the site's middleware marks a request's user."""
+    from members.permissions import mark_second_factor
+
+    return mark_second_factor(user, True)
+
+
 @pytest.fixture
 def secretariat_user(db):
     user = verified_user(is_staff=True)

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 
 from members.models import Representation
 from members.permissions import SECRETARIAT_GROUP
-from tests.conftest import verified_user
+from tests.conftest import as_secretariat, force_login_with_second_factor, verified_user
 from tests.factories import MemberFactory, SpaceFactory, UserFactory
 
 
@@ -37,13 +37,17 @@ def cast(db):
         "unverified": UserFactory(first_name="Una"),
         "verified": verified_user(first_name="Vera", last_name="Verified"),
         "representative": representative(first_name="Rosa", last_name="Mamani"),
-        "secretariat": secretariat,
+        # Marked as a session past the second factor, for the services called directly.
+        "secretariat": as_secretariat(secretariat),
     }
 
 
 def client_for(client, user):
-    """A client with `user`'s session (the login itself is tested with the accounts)."""
-    if user is not None:
+    """A client with `user`'s session (the login itself is tested with the accounts); staff
+    sign in as the secretariat does, past the second factor."""
+    if user is not None and user.is_staff:
+        force_login_with_second_factor(client, user)
+    elif user is not None:
         client.force_login(user)
     return client
 

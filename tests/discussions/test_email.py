@@ -109,6 +109,126 @@ def test_readers_who_may_not_read_the_space_are_not_sent_its_posts(
     assert [message.to for message in mail.outbox] == [[member.email]]
 
 
+def ended_focal_point(space, frequency="immediate"):
+    """A follower of `space` who was a member's focal point until yesterday: replaced."""
+    import datetime
+
+    from django.utils import timezone
+
+    from members.models import Representation
+    from tests.factories import FocalPointFactory
+
+    user = verified_user()
+    designation = FocalPointFactory(
+        email=user.email, end_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    Representation.objects.create(
+        user=user,
+        member=designation.member,
+        role=Representation.Role.FOCAL_POINT,
+        focal_point=designation,
+    )
+    services.follow(user=user, language="en", space=space)
+    Reader.objects.filter(user=user).update(frequency=frequency)
+    return user
+
+
+def secretariat_follower(space, authenticator: bool):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth.models import Group
+
+    from members.permissions import SECRETARIAT_GROUP
+
+    user = verified_user(is_staff=True)
+    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    if authenticator:
+        TOTP.activate(user, generate_totp_secret())
+    services.follow(user=user, language="en", space=space)
+    return user
+
+
+@pytest.mark.parametrize("frequency", ["immediate", "daily"])
+def test_an_ended_focal_point_is_sent_nothing_of_a_members_only_space_it_follows(
+    space, frequency, django_capture_on_commit_callbacks
+):
+    space.read_access = "members"
+    space.save()
+    ended = ended_focal_point(space, frequency)
+    member = follower(space, frequency=frequency)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_reply(TopicFactory(space=space), old_account(representative()))
+    send_digests()
+    assert [message.to for message in mail.outbox] == [[member.email]]
+    assert not Notice.objects.filter(user=ended).exists()
+    # In a space open to everyone, the same account is a reader like any other.
+    space.read_access = "everyone"
+    space.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_reply(TopicFactory(space=space), old_account(representative()))
+    send_digests()
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([member.email, ended.email])
+
+
+def test_a_digest_leaves_out_a_members_only_space_whose_reader_was_replaced_since(
+    space, django_capture_on_commit_callbacks
+):
+    from members.models import FocalPoint
+
+    space.read_access = "members"
+    space.save()
+    reader = follower(space, frequency="daily")
+    designation = FocalPoint.objects.create(
+        member=reader.representations.get().member,
+        name="Reader",
+        email=reader.email,
+        start_date="2004-01-01",
+        end_date="2005-01-01",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        post_reply(TopicFactory(space=space), old_account(representative()))
+    assert Notice.objects.filter(user=reader, sent_at=None).exists()
+    # Replaced before the digest goes out: the account's designation has ended.
+    reader.representations.update(focal_point=designation)
+    assert send_digests() == 0
+    assert mail.outbox == []
+
+
+def test_secretariat_staff_are_sent_a_members_only_space_only_with_a_second_factor(
+    space, django_capture_on_commit_callbacks
+):
+    space.read_access = "members"
+    space.save()
+    with_factor = secretariat_follower(space, authenticator=True)
+    secretariat_follower(space, authenticator=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_reply(TopicFactory(space=space), old_account(representative()))
+    assert [message.to for message in mail.outbox] == [[with_factor.email]]
+
+
+def test_a_members_only_consultations_synthesis_skips_participants_who_may_no_longer_read_it():
+    import datetime
+
+    from django.utils import timezone
+
+    from discussions.models import Space
+    from discussions.tasks import synthesis_sent
+    from tests.factories import consultation_for
+
+    consultation = consultation_for("closed", verified_user())
+    Space.objects.filter(pk=consultation.space_id).update(read_access=Space.Read.MEMBERS)
+    current = representative()
+    ended = ended_focal_point(SpaceFactory())
+    for author in [current, ended]:
+        Post.objects.create(topic=consultation.topic, author=author, body="Mine.", language="en")
+    consultation.synthesis_en = "What we heard."
+    consultation.synthesis_published_at = timezone.now() - datetime.timedelta(minutes=1)
+    consultation.save()
+    mail.outbox.clear()
+    assert synthesis_sent(consultation.pk) == 1
+    assert [message.to for message in mail.outbox] == [[current.email]]
+
+
 def test_the_daily_digest_groups_the_days_posts_by_topic(space, django_capture_on_commit_callbacks):
     reader = follower(space, language="es", frequency="daily")
     first, second = (

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import AnonymousUser, Group
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -12,8 +13,8 @@ from django.utils.formats import date_format
 from discussions import permissions
 from discussions.models import Post, Space
 from members.models import Representation
-from members.permissions import SECRETARIAT_GROUP
-from tests.conftest import verified_user
+from members.permissions import SECRETARIAT_GROUP, mark_second_factor
+from tests.conftest import as_secretariat, verified_user
 from tests.discussions.conftest import representative
 from tests.factories import MemberFactory, PostFactory, SpaceFactory, TopicFactory, UserFactory
 
@@ -24,6 +25,8 @@ pytestmark = pytest.mark.django_db
 def people(db):
     secretariat = verified_user(is_staff=True)
     secretariat.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    secretariat_without = verified_user(is_staff=True)
+    secretariat_without.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
     in_group_not_staff = verified_user()
     in_group_not_staff.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
     unverified_rep = UserFactory()
@@ -44,11 +47,17 @@ def people(db):
         "unverified representative": unverified_rep,
         "representative with an unconfirmed address": unconfirmed_rep,
         "representative with a new address": moved_rep,
-        "secretariat": secretariat,
-        "inactive secretariat": verified_user(is_staff=True, is_active=False),
-        "staff outside the secretariat": verified_user(is_staff=True),
-        "in the group but not staff": in_group_not_staff,
-        "superuser": verified_user(is_staff=True, is_superuser=True),
+        # Each as the site's middleware marks it for a session that passed the second factor.
+        "secretariat": as_secretariat(secretariat),
+        "inactive secretariat": as_secretariat(verified_user(is_staff=True, is_active=False)),
+        "staff outside the secretariat": as_secretariat(verified_user(is_staff=True)),
+        "in the group but not staff": as_secretariat(in_group_not_staff),
+        "superuser": as_secretariat(verified_user(is_staff=True, is_superuser=True)),
+        # Signed in with a password or an emailed code only: an ordinary user's session.
+        "secretariat without a second factor": mark_second_factor(secretariat_without, False),
+        "superuser without a second factor": mark_second_factor(
+            verified_user(is_staff=True, is_superuser=True), False
+        ),
     }
 
 
@@ -79,11 +88,30 @@ def test_a_members_only_space_is_read_by_verified_representatives_and_the_secret
 
 @pytest.mark.parametrize("read_access", [Space.Read.EVERYONE, Space.Read.MEMBERS])
 def test_readers_among_gives_the_same_answer_as_can_read(people, read_access):
+    # Away from a session, staff count as the secretariat when their account has a second
+    # factor to pass: those marked as having passed it here have one.
+    for who in ["secretariat", "inactive secretariat", "superuser", "in the group but not staff"]:
+        TOTP.activate(people[who], generate_totp_secret())
     space = SpaceFactory(read_access=read_access)
     users = [user for user in people.values() if user.is_authenticated]
     expected = {user.pk for user in users if user.is_active and permissions.can_read(user, space)}
     assert permissions.readers_among(space, users) == expected
     assert permissions.readers_among(space, []) == set()
+
+
+def test_staff_with_no_second_factor_are_sent_nothing_of_a_members_only_space(people):
+    closed = SpaceFactory(read_access=Space.Read.MEMBERS)
+    open_space = SpaceFactory(read_access=Space.Read.EVERYONE)
+    staff = people["secretariat"]
+    assert permissions.readers_among(closed, [staff]) == set()
+    assert permissions.readers_among(open_space, [staff]) == {staff.pk}
+    # Recovery codes alone are not a second factor one signs in with.
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.RECOVERY_CODES, data={})
+    assert permissions.readers_among(closed, [staff]) == set()
+    TOTP.activate(staff, generate_totp_secret())
+    assert permissions.readers_among(closed, [staff]) == {staff.pk}
 
 
 def test_readable_spaces_leaves_out_the_members_only_spaces_for_others(people):
@@ -127,6 +155,8 @@ def test_who_may_post_in_a_space_for_representatives(people):
         "staff outside the secretariat": "representatives",
         "in the group but not staff": "representatives",
         "superuser": None,
+        "secretariat without a second factor": "representatives",
+        "superuser without a second factor": "representatives",
     }
     for who, user in people.items():
         assert permissions.can_post(user, space) == (answers[who] is None)
@@ -142,6 +172,8 @@ def test_who_may_post_in_a_space_for_any_verified_account(people):
         "staff outside the secretariat",
         "in the group but not staff",
         "superuser",
+        "secretariat without a second factor",
+        "superuser without a second factor",
     }
 
 

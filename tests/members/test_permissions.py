@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from members import permissions
 from members.models import Member, Representation
 from members.permissions import SECRETARIAT_GROUP
-from tests.conftest import sign_in, verified_user
+from tests.conftest import as_secretariat, sign_in, verified_user
 from tests.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,12 +47,19 @@ def people(members):
         "unverified focal point of A": represents(UserFactory(), a, "focal_point"),
         "inactive colleague of A": represents(verified_user(is_active=False), a),
         "focal point of B": represents(verified_user(), members["B"], "focal_point"),
-        "secretariat": secretariat(),
-        "inactive secretariat": secretariat(is_active=False),
-        "staff outside the secretariat": verified_user(is_staff=True),
-        "in the group but not staff": in_group_not_staff,
-        "superuser": verified_user(is_staff=True, is_superuser=True),
-        "superuser who is not staff": verified_user(is_superuser=True),
+        # Each as the site's middleware marks it for a session that passed the second factor.
+        "secretariat": as_secretariat(secretariat()),
+        "inactive secretariat": as_secretariat(secretariat(is_active=False)),
+        "staff outside the secretariat": as_secretariat(verified_user(is_staff=True)),
+        "in the group but not staff": as_secretariat(in_group_not_staff),
+        "superuser": as_secretariat(verified_user(is_staff=True, is_superuser=True)),
+        "superuser who is not staff": as_secretariat(verified_user(is_superuser=True)),
+        # Signed in with a password or an emailed code only, or loaded away from any session.
+        "secretariat without a second factor": permissions.mark_second_factor(secretariat(), False),
+        "superuser without a second factor": permissions.mark_second_factor(
+            verified_user(is_staff=True, is_superuser=True), False
+        ),
+        "secretariat outside any session": secretariat(),
     }
 
 
