@@ -98,7 +98,7 @@ def one_of_each(secretariat_user):
 
 
 def insight_records(secretariat_user, member):
-    from insight.models import Nudge, PageView, PartnerMessage
+    from insight.models import Nudge, PageView, PartnerMessage, TaskFailure
 
     return {
         Nudge: Nudge.objects.create(
@@ -113,6 +113,9 @@ def insight_records(secretariat_user, member):
         ),
         PageView: PageView.objects.create(
             day=datetime.date(2026, 11, 1), path="/en/", language="en", count=3
+        ),
+        TaskFailure: TaskFailure.objects.create(
+            task="newsletter.tasks.deliver", task_id="abc", exception="SMTPServerDisconnected"
         ),
     }
 
@@ -139,7 +142,10 @@ CREATED_ON_THE_SITE = {
     Invitation,
     MembershipApplication,
     *[apps.get_model("discussions", name) for name in ["Post", "ModerationQueue"]],
-    *[apps.get_model("insight", name) for name in ["Nudge", "PartnerMessage", "PageView"]],
+    *[
+        apps.get_model("insight", name)
+        for name in ["Nudge", "PartnerMessage", "PageView", "TaskFailure"]
+    ],
 }
 
 
