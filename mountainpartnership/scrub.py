@@ -30,8 +30,26 @@ PATH_RE = re.compile(r"(?:https?://[^/\s'\"]+)?(/[\w\-.:~%/]+)", re.ASCII)
 SECRET_KWARGS = {"token", "key"}
 
 
+# Paths known to hold no secret (most pages: every request's log line names one), so that
+# each is resolved once per process rather than on every line. Paths with a secret are never
+# kept here.
+_SECRET_FREE: set[str] = set()
+_SECRET_FREE_MAX = 10_000
+
+
 def url_secrets(path: str) -> set[str]:
     """The secret parts of `path` if it is one of the portal's links, else nothing."""
+    if path in _SECRET_FREE:
+        return set()
+    found = _resolve_secrets(path)
+    if not found:
+        if len(_SECRET_FREE) >= _SECRET_FREE_MAX:
+            _SECRET_FREE.clear()
+        _SECRET_FREE.add(path)
+    return found
+
+
+def _resolve_secrets(path: str) -> set[str]:
     language = translation.get_language_from_path(path) or translation.get_language()
     try:
         with translation.override(language):
@@ -50,6 +68,8 @@ def url_secrets(path: str) -> set[str]:
 def secrets_in(text: str) -> set[str]:
     """The secret parts of every URL path that appears in `text`."""
     found = set()
+    if "/" not in text:
+        return found
     for path in PATH_RE.findall(text):
         # Only a path that could be a page: file paths in tracebacks never resolve anyway,
         # and skipping the obvious ones keeps a long traceback cheap.
@@ -65,8 +85,13 @@ def scrub(text: str, secrets: Iterable[str] = ()) -> str:
         return text
     for secret in sorted(set(secrets) | secrets_in(text), key=len, reverse=True):
         text = text.replace(secret, TOKEN)
-    text = EMAIL_RE.sub(EMAIL, text)
-    return SIGNED_RE.sub(TOKEN, text)
+    # The expressions only where they can match: most strings of a log line have no "@"
+    # and no ":", and this runs for every line.
+    if "@" in text or "%40" in text:
+        text = EMAIL_RE.sub(EMAIL, text)
+    if ":" in text:
+        text = SIGNED_RE.sub(TOKEN, text)
+    return text
 
 
 def scrub_data(value, secrets: Iterable[str] = ()):

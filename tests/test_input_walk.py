@@ -699,6 +699,7 @@ LIBRARY_ADMINS = {
 def admin_records(world):
     """A record of each kind the demo has none of, so that every admin page has one to open."""
     from insight.models import Nudge, PageView, PartnerMessage
+    from insight.services import task_failure_record
     from members.models import FocalPointProposal
     from newsletter.models import Item
     from tests.factories import MembershipApplicationFactory
@@ -720,6 +721,9 @@ def admin_records(world):
         sender=user, from_member=member, to_member=world.other_member, subject="Hi", body="Hello."
     )
     PageView.objects.create(day=timezone.localdate(), path="/en/", language="en", count=1)
+    task_failure_record(
+        task="insight.tasks.flush_page_views", task_id="t1", exception="E", retries=0
+    )
 
 
 @pytest.mark.django_db

@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from activities.models import News
 from discussions.models import Flag, Post
 from insight.models import Nudge, PageView, PartnerMessage, SearchEntry
+from insight.services import task_failure_record
 from members.models import (
     FocalPointProposal,
     Invitation,
@@ -548,6 +549,11 @@ DELETABLE = {
     "insight.pageview": Deletable(
         lambda w: PageView.objects.create(
             day=datetime.date(2026, 11, 1), path="/en/", language="en", count=3
+        )
+    ),
+    "insight.taskfailure": Deletable(
+        lambda w: task_failure_record(
+            task="insight.tasks.flush_page_views", task_id="t-1", exception="E", retries=0
         )
     ),
 }
