@@ -21,7 +21,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from mountainpartnership.admin import AccentInsensitiveSearch
 from mountainpartnership.adminlog import log_changed
 from mountainpartnership.db import search_term
-from mountainpartnership.history import HistoryAdmin, record_now
+from mountainpartnership.history import HistoryAdmin
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
 
 from .forms import AreasField, FocalPointReplaceForm, UserChangeForm, UserCreationForm
@@ -317,18 +317,6 @@ class MemberAdmin(AccentInsensitiveSearch, HistoryAdmin, TranslationAdmin):
         return super().get_queryset(request).with_current_focal_point()
 
     def save_related(self, request, form, formsets, change):
-        member = form.instance
-        # The areas the form sets are recorded in the member's history as one change, not
-        # as one for those removed and another for those added.
-        member.skip_history_when_saving = True
-        try:
-            self.save_focal_points_and_areas(request, form, formsets, change)
-        finally:
-            del member.skip_history_when_saving
-        if "areas" in form.changed_data:
-            record_now(member)
-
-    def save_focal_points_and_areas(self, request, form, formsets, change):
         """A new current focal point entered in the inline is handed over to as on the
         replace page: the outgoing one's account ends with them, the new one is invited."""
         member = form.instance

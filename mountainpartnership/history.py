@@ -81,6 +81,21 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return ChangeLabels(self.model, historical_record)
 
+    def save_related(self, request, form, formsets, change):
+        record = form.instance
+        kept = {field.name for field in type(record).history.model._history_m2m_fields}
+        if not kept & set(form.changed_data):
+            return super().save_related(request, form, formsets, change)
+        # The many-to-many fields the form sets (a member's areas) are saved after the record
+        # itself: one more version for them, not one for the links removed and another for
+        # those added.
+        record.skip_history_when_saving = True
+        try:
+            super().save_related(request, form, formsets, change)
+        finally:
+            del record.skip_history_when_saving
+        record_now(record)
+
     def set_history_delta_changes(self, request, historical_records, **kwargs):
         super().set_history_delta_changes(request, historical_records, **kwargs)
         for record in historical_records:
