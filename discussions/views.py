@@ -1,4 +1,3 @@
-import csv
 import json
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from members.permissions import is_secretariat
 from mountainpartnership import zones
 from mountainpartnership.db import natural_order, translated
 from mountainpartnership.listing import paginate
+from mountainpartnership.spreadsheets import csv_response
 
 from . import permissions, services
 from .forms import EditForm, FlagForm, ReaderForm, ReplyForm, TopicForm
@@ -432,11 +432,9 @@ def consultation_export(request, slug, format):
             ),
             content_type="application/json; charset=utf-8",
         )
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")
-        writer = csv.DictWriter(response, fieldnames=EXPORT_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    response, writer = csv_response(filename)
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows([row[column] for column in EXPORT_COLUMNS] for row in rows)
     return response
