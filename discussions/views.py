@@ -344,8 +344,12 @@ def emails_off(request, token):
 
 def consultation_list(request):
     now = timezone.now()
-    consultations = Consultation.objects.annotate(
-        contributions=Count("topic__posts", filter=Q(topic__posts__deleted_at=None))
+    consultations = permissions.readable_consultations(
+        request.user, Consultation.objects.all()
+    ).annotate(contributions=Count("topic__posts", filter=Q(topic__posts__deleted_at=None)))
+    members_only = (
+        not request.user.is_authenticated
+        and Consultation.objects.filter(space__read_access=Space.Read.MEMBERS).exists()
     )
     return render(
         request,
@@ -354,21 +358,27 @@ def consultation_list(request):
             "open": consultations.open(now).order_by("closes_at"),
             "upcoming": consultations.upcoming(now).order_by("opens_at"),
             "closed": consultations.closed(now).order_by("-closes_at"),
+            "members_only": members_only,
         },
     )
 
 
-def _consultation_or_404(slug):
-    return get_object_or_404(
+def _consultation_or_404(request, slug):
+    """The consultation, if its space is one `request.user` may read: otherwise a 404, as
+    for the space's posts anywhere else."""
+    consultation = get_object_or_404(
         Consultation.objects.select_related("space", "topic", "moderator").prefetch_related(
             Prefetch("documents")
         ),
         slug=slug,
     )
+    if not permissions.can_read(request.user, consultation.space):
+        raise Http404
+    return consultation
 
 
 def consultation_detail(request, slug):
-    consultation = _consultation_or_404(slug)
+    consultation = _consultation_or_404(request, slug)
     topic = consultation.topic
     topic.space = consultation.space
     consultation.space.consultation = consultation
@@ -389,7 +399,7 @@ EXPORT_COLUMNS = ["post", "topic", "author", "organisation", "date", "language",
 
 def consultation_export(request, slug, format):
     """Every contribution, for the secretariat's report: CSV (UTF-8 with BOM) or JSON."""
-    consultation = _consultation_or_404(slug)
+    consultation = _consultation_or_404(request, slug)
     if not permissions.can_export(request.user, consultation) or format not in {"csv", "json"}:
         raise Http404
     posts = (
