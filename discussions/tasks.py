@@ -118,9 +118,14 @@ def _participants(consultation):
         .values_list("author", flat=True)
         .distinct()
     )
-    users = User.objects.filter(pk__in=authors, is_active=True).order_by("pk")
+    users = list(User.objects.filter(pk__in=authors, is_active=True).order_by("pk"))
     readers = _readers(users)
+    # The synthesis of a members-only consultation is as private as its contributions: only
+    # those who may still read the space are told.
+    allowed = permissions.readers_among(consultation.space, users)
     for user in users:
+        if user.pk not in allowed:
+            continue
         reader = readers.get(user.pk)
         if reader is not None and reader.frequency == Reader.Frequency.NEVER:
             continue

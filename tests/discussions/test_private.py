@@ -193,3 +193,22 @@ def test_behind_nginx_a_private_document_is_left_to_x_accel_redirect(client, pri
     assert response.content == b""  # nginx reads the file from its internal location
     assert response["Content-Disposition"].startswith("attachment")
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_only_those_who_may_still_read_it_are_sent_its_closing_and_synthesis(
+    private, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from discussions.tasks import consultations_closed
+
+    stayed = private.post.author
+    left = old_account(representative())
+    services.reply_post(topic=private.topic, user=left, body="Mine too", language="en")
+    left.representations.all().delete()  # no longer speaks for a member
+    type(private).objects.filter(pk=private.pk).update(
+        opens_at=private.opens_at.replace(year=2020), closes_at=private.opens_at.replace(year=2021)
+    )
+    mail.outbox.clear()
+    assert consultations_closed() == 1
+    assert [message.to for message in mail.outbox] == [[stayed.email]]
