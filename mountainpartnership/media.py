@@ -37,7 +37,8 @@ def guard(folder: str, check: Callable[[object, str], str | None]) -> None:
 
 def access(user, name: str) -> str | None:
     for folder, check in GUARDS.items():
-        if name.startswith(folder):
+        # Case aside, for file systems that ignore it ("Consultations/" is the same folder).
+        if name.lower().startswith(folder.lower()):
             return check(user, name)
     return PUBLIC
 
