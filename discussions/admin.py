@@ -36,16 +36,64 @@ class SpaceAdmin(AccentInsensitiveSearch, HistoryAdmin, TranslationAdmin):
         return super().get_queryset(request).select_related("area")
 
 
+def lock_reason_field(**kwargs):
+    # As long as a hidden post's reason: the same kind of sentence, emailed to the author.
+    return form_field(Post, "moderation_reason", label=_("Why it is locked"), **kwargs)
+
+
+class TopicForm(forms.ModelForm):
+    lock_reason = lock_reason_field(
+        required=False, help_text=_("Needed to lock the topic; emailed to its author.")
+    )
+
+    class Meta:
+        model = Topic
+        fields = ["title", "space", "author", "pinned", "locked"]
+
+    def clean(self):
+        cleaned = super().clean()
+        locking = cleaned.get("locked") and not (self.instance.pk and self.instance.locked)
+        if locking and not cleaned.get("lock_reason", "").strip():
+            self.add_error("lock_reason", _("Say why the topic is locked."))
+        return cleaned
+
+
+class LockForm(forms.Form):
+    reason = lock_reason_field(required=True)
+
+
 @admin.register(Topic)
 class TopicAdmin(AccentInsensitiveSearch, HistoryAdmin):
+    form = TopicForm
     list_display = ["title", "space", "author", "post_count", "last_posted_at", "pinned", "locked"]
     list_filter = ["pinned", "locked", "space"]
     search_fields = ["title"]
     list_select_related = ["space", "author"]
     raw_id_fields = ["author"]
     readonly_fields = ["post_count", "created_at", "last_posted_at"]
-    fields = ["title", "space", "author", "pinned", "locked", *readonly_fields]
+    fields = ["title", "space", "author", "pinned", "locked", "lock_reason", *readonly_fields]
     actions = ["pin", "unpin", "lock", "unlock"]
+
+    def save_model(self, request, obj, form, change):
+        # Pinning and locking go through the service (which emails a locked topic's author);
+        # the rest of the form is saved as it is.
+        moderation = {
+            field: form.cleaned_data[field]
+            for field in ["pinned", "locked"]
+            if change and field in form.changed_data
+        }
+        for field in moderation:
+            setattr(obj, field, form.initial[field])
+        super().save_model(request, obj, form, change)
+        if moderation:
+            services.topic_moderate(
+                topic=obj,
+                user=request.user,
+                reason=form.cleaned_data.get("lock_reason", ""),
+                **moderation,
+            )
+            for field, value in moderation.items():
+                setattr(obj, field, value)
 
     def moderate(self, request, queryset, done, **change):
         changed = [
@@ -53,7 +101,7 @@ class TopicAdmin(AccentInsensitiveSearch, HistoryAdmin):
             for topic in queryset
             if services.topic_moderate(topic=topic, user=request.user, **change)
         ]
-        log_changed(request, changed, list(change))
+        log_changed(request, changed, [field for field in change if field != "reason"])
         self.message_user(request, done(len(changed)) % {"count": len(changed)}, messages.SUCCESS)
 
     @admin.action(description=_("Pin the selected topics"), permissions=["change"])
@@ -74,14 +122,32 @@ class TopicAdmin(AccentInsensitiveSearch, HistoryAdmin):
             pinned=False,
         )
 
-    @admin.action(description=_("Lock the selected topics"), permissions=["change"])
+    @admin.action(description=_("Lock the selected topics, with a reason"), permissions=["change"])
     def lock(self, request, queryset):
-        self.moderate(
-            request,
-            queryset,
-            lambda n: ngettext("%(count)d topic locked.", "%(count)d topics locked.", n),
-            locked=True,
-        )
+        form = LockForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self.moderate(
+                request,
+                queryset,
+                lambda n: ngettext("%(count)d topic locked.", "%(count)d topics locked.", n),
+                locked=True,
+                reason=form.cleaned_data["reason"],
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Lock topics"),
+            "opts": self.model._meta,
+            "form": form,
+            "objects": queryset,
+            "intro": _(
+                "These topics will take no more replies. Their authors are emailed the reason."
+            ),
+            "action": "lock",
+            "button": _("Lock the topics"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/discussions/with_reason.html", context)
 
     @admin.action(description=_("Unlock the selected topics"), permissions=["change"])
     def unlock(self, request, queryset):

@@ -9,13 +9,17 @@ class DiscussionsConfig(AppConfig):
 
     def ready(self):
         from members.models import Area
+        from mountainpartnership import media
 
         # After modeltranslation's ready(): the history copies the per-language fields.
         from . import history  # noqa: F401
         from .inbound import connect_anymail
+        from .permissions import document_access
 
         post_save.connect(area_saved, sender=Area, dispatch_uid="discussions.area_saved")
         connect_anymail()
+        # A consultation's documents are as private as its discussion space.
+        media.guard("consultations", document_access)
 
 
 def area_saved(sender, instance, created, raw=False, **kwargs):

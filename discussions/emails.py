@@ -1,6 +1,8 @@
-"""The emails the discussions send: a new post, the daily digest, and a consultation's
-closing and synthesis. Plain text, in the reader's language, with a one-click unsubscribe
+"""The emails the discussions send: a new post, the daily digest, a consultation's closing
+and synthesis, and the secretariat's moderation decisions to the author they concern. Plain text, in the reader's language, with a one-click unsubscribe
 (RFC 8058) and, for a new post, a Reply-To address that posts the answer."""
+
+import re
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -20,7 +22,9 @@ def reply_address(user_pk: int, topic_pk: int) -> str:
 def _message(*, template, context, to, language, headers, reply_to=None) -> EmailMessage:
     with translation.override(language):
         context = {**context, "settings_url": site_url(reverse("discussions:settings"))}
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        # One line; the no-break spaces of French typography (U+202F) stay as they are.
+        subject = re.sub(r"[ \t\r\n]+", " ", render_to_string(f"{template}_subject.txt", context))
+        subject = subject.strip(" ")
         body = render_to_string(f"{template}_body.txt", context)
     headers = {"Auto-Submitted": "auto-generated", **headers}
     return EmailMessage(
@@ -120,4 +124,18 @@ def consultation_message(*, consultation, user, kind, language) -> EmailMessage:
         to=user.email,
         language=language,
         headers=_one_click(off_url),
+    )
+
+
+def moderation_message(*, decision, user, topic, post, reason, language) -> EmailMessage:
+    """To the author of a post the secretariat hid ("hidden") or kept visible ("kept"), or of
+    a topic it locked ("locked"): the decision, the reason and a link, in `language`."""
+    with translation.override(language):
+        url = site_url((post or topic).get_absolute_url())
+    return _message(
+        template=f"discussions/email/moderation_{decision}",
+        context={"topic": topic, "post": post, "reason": reason, "url": url},
+        to=user.email,
+        language=language,
+        headers={},
     )

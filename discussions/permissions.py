@@ -70,6 +70,16 @@ def readable_spaces(user, spaces):
     return spaces.filter(read_access=Space.Read.EVERYONE)
 
 
+def readable_consultations(user, consultations):
+    """`consultations` narrowed to those whose space `user` may read: a consultation, its
+    contributions and its documents are as private as its discussion space."""
+    from .models import Space
+
+    if can_read(user, Space(read_access=Space.Read.MEMBERS)):
+        return consultations
+    return consultations.filter(space__read_access=Space.Read.EVERYONE)
+
+
 def posting_refusal(user, space, topic=None, now=None) -> str | None:
     """Why `user` may not post in `space` (or reply in `topic`) now; None if they may."""
     now = now or timezone.now()
@@ -137,7 +147,27 @@ def can_moderate(user) -> bool:
 
 
 def can_export(user, consultation) -> bool:
-    """A consultation's contributions, with names: for the secretariat and its moderator."""
+    """A consultation's contributions, with names: for the secretariat and its moderator,
+    and only while they may read the consultation's space."""
+    if not can_read(user, consultation.space):
+        return False
     return is_secretariat(user) or (
         user.is_authenticated and user.is_active and consultation.moderator_id == user.pk
     )
+
+
+def document_access(user, name: str) -> str | None:
+    """For the media view (mountainpartnership/media.py), the file `name` under
+    consultations/: a document of a consultation `user` may read, for everyone (PUBLIC) or
+    not (PRIVATE), or None: a consultation they may not read, or a file no document holds
+    any more (its document deleted, perhaps from a members-only consultation)."""
+    from mountainpartnership import media
+
+    from .models import Document, Space
+
+    document = Document.objects.select_related("consultation__space").filter(file=name).first()
+    if document is None or not can_read(user, document.consultation.space):
+        return None
+    if document.consultation.space.read_access == Space.Read.EVERYONE:
+        return media.PUBLIC
+    return media.PRIVATE

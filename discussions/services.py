@@ -2,6 +2,7 @@
 it saves, and raises ValidationError with a sentence for the reader when it refuses."""
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -190,15 +191,28 @@ def post_flag(*, post: Post, user, reason: str) -> Flag:
     return flag
 
 
+def _tell_author(decision: str, pk: int, reason: str = "") -> None:
+    """Once the decision is committed, email it to the author of the post (or topic) `pk`,
+    with the reason. `decision` is "hidden", "kept" (a post) or "locked" (a topic)."""
+    from .tasks import moderation_notice
+
+    key = uuid.uuid4().hex  # this decision's, so that the task run twice sends it once
+    transaction.on_commit(lambda: moderation_notice.delay(decision, pk, reason, key))
+
+
 @transaction.atomic
 def post_moderate(*, post: Post, user, moderation: str, reason: str = "") -> Post:
     """The secretariat hides a post (with a reason) or shows it again; either way the flags
-    on it are reviewed."""
+    on it are reviewed. Its author is emailed the decision and the reason, in their language,
+    when it hides the post (or gives a new reason) and when it keeps visible a post that was
+    reported or hidden; not when nothing was decided. Atomic."""
     if not is_secretariat(user):
         raise ValidationError(_("Only the secretariat moderates posts."), code="refused")
     if moderation == Post.Moderation.HIDDEN and not reason.strip():
         raise ValidationError(_("Say why the post is hidden."), code="reason")
     post = Post.objects.select_for_update().get(pk=post.pk)
+    before = post.moderation, post.moderation_reason
+    reported = post.flags.filter(resolved_at=None).exists()
     now = timezone.now()
     post.moderation = moderation
     post.moderation_reason = reason.strip() if moderation == Post.Moderation.HIDDEN else ""
@@ -208,14 +222,26 @@ def post_moderate(*, post: Post, user, moderation: str, reason: str = "") -> Pos
         update_fields=["moderation", "moderation_reason", "moderated_by", "moderated_at"]
     )
     post.flags.filter(resolved_at=None).update(resolved_at=now)
+    if moderation == Post.Moderation.HIDDEN and before != (moderation, post.moderation_reason):
+        _tell_author("hidden", post.pk, post.moderation_reason)
+    elif moderation == Post.Moderation.VISIBLE and (before[0] != moderation or reported):
+        _tell_author("kept", post.pk)
     return post
 
 
 @transaction.atomic
-def topic_moderate(*, topic: Topic, user, pinned: bool | None = None, locked: bool | None = None):
+def topic_moderate(
+    *,
+    topic: Topic,
+    user,
+    pinned: bool | None = None,
+    locked: bool | None = None,
+    reason: str = "",
+):
     """The secretariat pins or unpins a topic (pinned ones head their space) and locks or
-    unlocks it (a locked one takes no more replies). Returns whether anything changed. A save,
-    so the space's cached pages and search follow. Atomic."""
+    unlocks it (a locked one takes no more replies). Locking needs a reason, emailed to the
+    topic's author in their language. Returns whether anything changed. A save, so the
+    space's cached pages and search follow. Atomic."""
     if not is_secretariat(user):
         raise ValidationError(_("Only the secretariat moderates topics."), code="refused")
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
@@ -224,11 +250,15 @@ def topic_moderate(*, topic: Topic, user, pinned: bool | None = None, locked: bo
         for field, value in [("pinned", pinned), ("locked", locked)]
         if value is not None and getattr(topic, field) != value
     }
+    if changes.get("locked") and not reason.strip():
+        raise ValidationError(_("Say why the topic is locked."), code="reason")
     if not changes:
         return False
     for field, value in changes.items():
         setattr(topic, field, value)
     by(topic, user).save(update_fields=list(changes))
+    if changes.get("locked"):
+        _tell_author("locked", topic.pk, reason.strip())
     return True
 
 

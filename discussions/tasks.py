@@ -2,6 +2,7 @@
 what was sent is recorded (Notice.sent_at, Consultation.*_sent_at) and not sent again."""
 
 from celery import shared_task
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -9,8 +10,11 @@ from django.utils import timezone
 from members.models import User
 
 from . import permissions
-from .emails import consultation_message, digest_message, post_message
-from .models import Consultation, Follow, Notice, Post, Reader
+from .emails import consultation_message, digest_message, moderation_message, post_message
+from .models import Consultation, Follow, Notice, Post, Reader, Topic
+
+# How long a moderation email is remembered as sent, against the same task run twice.
+MODERATION_NOTICE_SECONDS = 7 * 24 * 3600
 
 
 def _readers(users) -> dict:
@@ -114,13 +118,14 @@ def _participants(consultation):
         .values_list("author", flat=True)
         .distinct()
     )
-    users = User.objects.filter(pk__in=authors, is_active=True).order_by("pk")
-    # Those who may no longer read a members-only consultation (an ended focal point, a
-    # removed colleague) are not sent its synthesis either.
-    allowed = permissions.readers_among(consultation.space, users)
-    users = [user for user in users if user.pk in allowed]
+    users = list(User.objects.filter(pk__in=authors, is_active=True).order_by("pk"))
     readers = _readers(users)
+    # The synthesis of a members-only consultation is as private as its contributions: only
+    # those who may still read the space are told.
+    allowed = permissions.readers_among(consultation.space, users)
     for user in users:
+        if user.pk not in allowed:
+            continue
         reader = readers.get(user.pk)
         if reader is not None and reader.frequency == Reader.Frequency.NEVER:
             continue
@@ -162,3 +167,42 @@ def synthesis_sent(consultation_id: int) -> int:
     ).exists():
         return 0
     return _tell_participants(consultation_id, "synthesis", "synthesis_sent_at")
+
+
+@shared_task
+def moderation_notice(decision: str, pk: int, reason: str, key: str) -> int:
+    """Email the secretariat's decision on post `pk` ("hidden", "kept") or topic `pk`
+    ("locked") to its author, with the reason, in the language they chose for discussion
+    emails (else the one they wrote in). Once per decision (`key`) however often it runs;
+    nothing if the author is gone or inactive, or the decision has since been undone.
+    Returns how many emails went out."""
+    if decision == "locked":
+        topic = Topic.objects.select_related("author").filter(pk=pk).first()
+        if topic is None or not topic.locked:
+            return 0
+        post, author, written_in = None, topic.author, topic.language
+    else:
+        post = Post.objects.select_related("author", "topic").filter(pk=pk).first()
+        expected = Post.Moderation.HIDDEN if decision == "hidden" else Post.Moderation.VISIBLE
+        if post is None or post.moderation != expected:
+            return 0
+        topic, author, written_in = post.topic, post.author, post.language
+    if author is None or not author.is_active or not author.email:
+        return 0
+    if not cache.add(f"moderation-notice:{key}", 1, timeout=MODERATION_NOTICE_SECONDS):
+        return 0  # sent already
+    reader = Reader.objects.filter(user=author).first()
+    message = moderation_message(
+        decision=decision,
+        user=author,
+        topic=topic,
+        post=post,
+        reason=reason,
+        language=reader.language if reader else written_in,
+    )
+    try:
+        message.send()
+    except Exception:
+        cache.delete(f"moderation-notice:{key}")  # not sent: a retry may send it
+        raise
+    return 1

@@ -1,4 +1,3 @@
-import csv
 import json
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from members.permissions import is_secretariat
 from mountainpartnership import zones
 from mountainpartnership.db import natural_order, translated
 from mountainpartnership.listing import paginate
+from mountainpartnership.spreadsheets import csv_response
 
 from . import permissions, services
 from .forms import EditForm, FlagForm, ReaderForm, ReplyForm, TopicForm
@@ -344,8 +344,12 @@ def emails_off(request, token):
 
 def consultation_list(request):
     now = timezone.now()
-    consultations = Consultation.objects.annotate(
-        contributions=Count("topic__posts", filter=Q(topic__posts__deleted_at=None))
+    consultations = permissions.readable_consultations(
+        request.user, Consultation.objects.all()
+    ).annotate(contributions=Count("topic__posts", filter=Q(topic__posts__deleted_at=None)))
+    members_only = (
+        not request.user.is_authenticated
+        and Consultation.objects.filter(space__read_access=Space.Read.MEMBERS).exists()
     )
     return render(
         request,
@@ -354,24 +358,27 @@ def consultation_list(request):
             "open": consultations.open(now).order_by("closes_at"),
             "upcoming": consultations.upcoming(now).order_by("opens_at"),
             "closed": consultations.closed(now).order_by("-closes_at"),
+            "members_only": members_only,
         },
     )
 
 
-def _consultation_or_404(slug):
-    return get_object_or_404(
+def _consultation_or_404(request, slug):
+    """The consultation, if its space is one `request.user` may read: otherwise a 404, as
+    for the space's posts anywhere else."""
+    consultation = get_object_or_404(
         Consultation.objects.select_related("space", "topic", "moderator").prefetch_related(
             Prefetch("documents")
         ),
         slug=slug,
     )
+    if not permissions.can_read(request.user, consultation.space):
+        raise Http404
+    return consultation
 
 
 def consultation_detail(request, slug):
-    consultation = _consultation_or_404(slug)
-    # A consultation in a members-only space is read as its space is (a 404 to others).
-    if not permissions.can_read(request.user, consultation.space):
-        raise Http404
+    consultation = _consultation_or_404(request, slug)
     topic = consultation.topic
     topic.space = consultation.space
     consultation.space.consultation = consultation
@@ -392,7 +399,7 @@ EXPORT_COLUMNS = ["post", "topic", "author", "organisation", "date", "language",
 
 def consultation_export(request, slug, format):
     """Every contribution, for the secretariat's report: CSV (UTF-8 with BOM) or JSON."""
-    consultation = _consultation_or_404(slug)
+    consultation = _consultation_or_404(request, slug)
     if not permissions.can_export(request.user, consultation) or format not in {"csv", "json"}:
         raise Http404
     posts = (
@@ -435,11 +442,9 @@ def consultation_export(request, slug, format):
             ),
             content_type="application/json; charset=utf-8",
         )
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")
-        writer = csv.DictWriter(response, fieldnames=EXPORT_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    response, writer = csv_response(filename)
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows([row[column] for column in EXPORT_COLUMNS] for row in rows)
     return response

@@ -2,7 +2,6 @@
 as CSV and JSON downloads in each language and as a read-only, paginated JSON API that takes
 the same filters as the pages. The field lists below are also the data dictionary."""
 
-import csv
 import dataclasses
 import json
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from members.filters import MemberFilter
 from members.models import Area, Member
 from mountainpartnership.listing import page_number, shown
 from mountainpartnership.mail import site_url
+from mountainpartnership.spreadsheets import csv_response
 
 API_PAGE_SIZE = 100
 
@@ -240,9 +240,7 @@ def download(request, name, format):
             content_type="application/json; charset=utf-8",
         )
     else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")
-        writer = csv.writer(response)
+        response, writer = csv_response(filename)
         writer.writerow([field.name for field in dataset.fields])
         for record in records:
             writer.writerow(

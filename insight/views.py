@@ -1,4 +1,3 @@
-import csv
 import functools
 from urllib.parse import urlencode
 
@@ -16,6 +15,7 @@ from discussions.models import Space
 from discussions.permissions import can_read
 from members import permissions
 from members.models import Member
+from mountainpartnership.spreadsheets import csv_response
 
 from . import coverage, figures, services
 from .charts import line_chart
@@ -132,12 +132,7 @@ def report(request):
 
 
 def report_csv(data) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="mountain-partnership-report-{data["day"].isoformat()}.csv"'
-    )
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    response, writer = csv_response(f"mountain-partnership-report-{data['day'].isoformat()}.csv")
     type_names = dict(Member.Type.choices)
     writer.writerow([_("Members on %(date)s") % {"date": data["day"].isoformat()}])
     writer.writerow([_("Type"), _("Members"), _("At the launch")])

@@ -1,4 +1,3 @@
-import csv
 import datetime
 
 from django.conf import settings
@@ -8,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,6 +21,7 @@ from mountainpartnership.adminlog import log_changed
 from mountainpartnership.db import search_term
 from mountainpartnership.history import HistoryAdmin
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
+from mountainpartnership.spreadsheets import csv_response
 
 from .forms import AreasField, FocalPointReplaceForm, UserChangeForm, UserCreationForm
 from .models import (
@@ -366,12 +365,7 @@ class MemberAdmin(AccentInsensitiveSearch, HistoryAdmin, TranslationAdmin):
 
     @admin.action(description=_("Export the selected members to CSV"))
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        filename = f"members-{timezone.localdate().isoformat()}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        # A byte-order mark, so that spreadsheet programs read the file as UTF-8.
-        response.write("\ufeff")
-        writer = csv.writer(response)
+        response, writer = csv_response(f"members-{timezone.localdate().isoformat()}.csv")
         writer.writerows(member_csv_rows(queryset.order_by("name_en"), ADMIN_COLUMNS))
         return response
 

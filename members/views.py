@@ -1,4 +1,3 @@
-import csv
 import datetime
 
 from django.contrib import messages
@@ -6,7 +5,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from activities.models import Activity
 from mountainpartnership.dates import date_format
 from mountainpartnership.listing import filter_notices, paginate, query_without_page
+from mountainpartnership.spreadsheets import csv_response
 
 from . import permissions, services
 from .filters import MemberFilter
@@ -87,11 +87,10 @@ def member_list(request):
 def member_csv(request):
     """The current directory view (same filters) as a spreadsheet."""
     member_filter = MemberFilter(request.GET or None, queryset=Member.objects.public())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"mountain-partnership-members-{timezone.localdate().isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    csv.writer(response).writerows(member_csv_rows(member_filter.qs.by_name(), PUBLIC_COLUMNS))
+    response, writer = csv_response(
+        f"mountain-partnership-members-{timezone.localdate().isoformat()}.csv"
+    )
+    writer.writerows(member_csv_rows(member_filter.qs.by_name(), PUBLIC_COLUMNS))
     return response
 
 

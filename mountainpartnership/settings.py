@@ -167,6 +167,24 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Uploaded files not everyone may fetch (the documents of a members-only e-consultation) are
+# served only after the portal has checked the reader (mountainpartnership/media.py), then
+# sent by django-sendfile2: by the portal itself ("portal", the default), or by the web server
+# in front, which reads the file under MEDIA_ROOT itself: "nginx" (an X-Accel-Redirect to
+# PRIVATE_MEDIA_URL, an `internal` location of nginx) or "xsendfile" (an X-Sendfile header,
+# for Apache's mod_xsendfile or lighttpd). See "Private files" in the README.
+PRIVATE_MEDIA_SERVING = env.str("PRIVATE_MEDIA_SERVING", default="portal")
+SENDFILE_BACKEND = {
+    "portal": "django_sendfile.backends.simple",
+    "nginx": "django_sendfile.backends.nginx",
+    "xsendfile": "django_sendfile.backends.xsendfile",
+}.get(PRIVATE_MEDIA_SERVING)
+if SENDFILE_BACKEND is None:
+    raise ImproperlyConfigured(
+        f"PRIVATE_MEDIA_SERVING must be portal, nginx or xsendfile, not {PRIVATE_MEDIA_SERVING!r}"
+    )
+SENDFILE_ROOT = str(MEDIA_ROOT)
+SENDFILE_URL = env.str("PRIVATE_MEDIA_URL", default="/private-media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -126,7 +126,7 @@ class Walk:
 
 def site_walks(world) -> dict:
     from activities.forms import NewsSubmissionForm
-    from discussions.admin import HideForm
+    from discussions.admin import HideForm, LockForm
     from discussions.forms import EditForm, FlagForm, ReaderForm, ReplyForm, TopicForm
     from insight.forms import PartnerMessageForm, ReportDateForm, SearchForm
     from members import forms as member_forms
@@ -316,6 +316,17 @@ def site_walks(world) -> dict:
                 "_selected_action": [str(w.other_post.pk)],
                 "apply": "1",
                 "reason": "Advertising.",
+            },
+            fixed={"action", "_selected_action", "apply"},
+        ),
+        LockForm: Walk(
+            "/admin/discussions/topic/",
+            "secretariat",
+            {
+                "action": "lock",
+                "_selected_action": [str(w.topic.pk)],
+                "apply": "1",
+                "reason": "The discussion is over.",
             },
             fixed={"action", "_selected_action", "apply"},
         ),

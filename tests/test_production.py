@@ -146,11 +146,21 @@ def test_pages_with_a_form_to_post_are_not_cached(client, db):
     assert "csrftoken" in response.cookies and "X-Page-Cache" not in response
 
 
-def test_uploaded_files_are_served_safely(client, settings, tmp_path):
+def test_uploaded_files_are_served_safely(client, settings, tmp_path, db):
+    from discussions.models import Document
+    from tests.factories import consultation_for
+
     settings.MEDIA_ROOT = tmp_path
     (tmp_path / "consultations").mkdir()
     (tmp_path / "consultations" / "terms.pdf").write_bytes(b"%PDF-1.7 ...")
     (tmp_path / "consultations" / "page.html").write_bytes(b"<script>alert(1)</script>")
+    # Documents of a consultation everyone may read (the page.html one could not be uploaded:
+    # it stands for a file that slipped past the checks).
+    consultation = consultation_for("open", verified_user())
+    for name in ["terms.pdf", "page.html"]:
+        Document.objects.create(
+            consultation=consultation, title_en=name, file=f"consultations/{name}"
+        )
     (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     pdf = client.get("/media/consultations/terms.pdf")
     assert pdf["Content-Type"] == "application/pdf"

@@ -328,14 +328,19 @@ def topic_in_space(**fields):
     return topic
 
 
-def topic_action(name, field, value, message, mark):
+def topic_action(name, field, value, message, mark, reason=None):
     @action("discussions.topic", name)
     def _(w):
         topic = w.committed(lambda: topic_in_space(**{field: not value}))
         space_url = topic.space.get_absolute_url()
         row = w.cached(space_url).split("Water funds in the Andes")[0].rsplit("<li>", 1)[1]
         assert (mark in row) is not value
-        w.says(w.act(topic, name), message)
+        if reason is None:
+            w.says(w.act(topic, name), message)
+        else:
+            assert "Verrouiller les sujets" in w.act(topic, name).content.decode()  # asked first
+            w.says(w.act(topic, name, apply="1", reason=reason), message)
+            assert [message.to for message in mail.outbox] == [[topic.author.email]]
         row = w.page(space_url).split("Water funds in the Andes")[0].rsplit("<li>", 1)[1]
         assert (mark in row) is value
         topic.refresh_from_db()
@@ -345,7 +350,7 @@ def topic_action(name, field, value, message, mark):
 
 topic_action("pin", "pinned", True, "1 sujet épinglé.", "Pinned")
 topic_action("unpin", "pinned", False, "1 sujet désépinglé.", "Pinned")
-topic_action("lock", "locked", True, "1 sujet verrouillé.", "Locked")
+topic_action("lock", "locked", True, "1 sujet verrouillé.", "Locked", reason="Hors sujet")
 topic_action("unlock", "locked", False, "1 sujet déverrouillé.", "Locked")
 
 

@@ -4,6 +4,7 @@ import datetime
 import gzip
 import html
 import re
+from xml.etree import ElementTree
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -183,6 +184,25 @@ def test_news_list_detail_and_atom_feed_show_published_posts_only(client):
     assert feed["Content-Type"].startswith("application/atom+xml")
     assert "Rapport à la CDD-14" in feed.content.decode()
     assert "Member draft" not in feed.content.decode()
+
+
+def test_the_atom_feed_gives_member_text_as_plain_text_never_as_markup(client):
+    """A feed reader shows `type="html"` text as HTML: a summary typed as markup would run."""
+    attack = '<img src=x onerror="alert(document.cookie)">'
+    NewsFactory(title_en="<b>Bold</b> claims", summary_en=f"Read this {attack}")
+    feed = ElementTree.fromstring(client.get("/en/news/feed/").content)
+    atom = "{http://www.w3.org/2005/Atom}"
+    entry = feed.find(f"{atom}entry")
+    summary = entry.find(f"{atom}summary")
+    assert summary.get("type") == "text"
+    assert summary.text == f"Read this {attack}"
+    assert entry.find(f"{atom}title").text == "<b>Bold</b> claims"
+    # Nothing in the feed is declared HTML (or XHTML): readers show every text as typed.
+    assert {element.get("type", "text") for element in feed.iter()} <= {
+        "text",
+        "application/atom+xml",
+        "text/html",  # a link's type, not text to render
+    }
 
 
 @pytest.mark.parametrize(

@@ -134,7 +134,10 @@ def test_the_secretariat_locks_pins_and_moves_topics(secretariat_client, cast):
     space, other = SpaceFactory(), SpaceFactory()
     topic = TopicFactory(space=space)
     base = "/admin/discussions/topic/"
-    secretariat_client.post(base, {"action": "lock", "_selected_action": [topic.pk]})
+    secretariat_client.post(
+        base,
+        {"action": "lock", "_selected_action": [topic.pk], "apply": "1", "reason": "Finished"},
+    )
     secretariat_client.post(base, {"action": "pin", "_selected_action": [topic.pk]})
     topic.refresh_from_db()
     assert topic.locked and topic.pinned
