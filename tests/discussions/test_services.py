@@ -458,10 +458,21 @@ def test_following_a_space_or_a_topic_turns_emails_back_on():
     )
     assert Reader.objects.get(user=user).frequency == Reader.Frequency.DAILY
 
+    # Unfollowing ends that one follow, and no one else's.
+    other_space, other_topic, other_user = SpaceFactory(), TopicFactory(), verified_user()
+    services.follow(user=user, language="fr", space=other_space)
+    services.follow(user=user, language="fr", topic=other_topic)
+    services.follow(user=other_user, language="en", space=space)
+    services.follow(user=other_user, language="en", topic=topic)
+
+    def followed():
+        return {(f.user, f.space, f.topic) for f in Follow.objects.all()}
+
+    everyone = followed()
     services.unfollow(user=user, space=space)
-    assert list(Follow.objects.filter(user=user)) == [Follow.objects.get(topic=topic)]
+    assert followed() == everyone - {(user, space, None)}
     services.unfollow(user=user, topic=topic)
-    assert not Follow.objects.filter(user=user).exists()
+    assert followed() == everyone - {(user, space, None), (user, None, topic)}
 
 
 # Consultations
@@ -517,3 +528,14 @@ def test_a_synthesis_of_blanks_is_not_published(cast):
         )
     consultation.refresh_from_db()
     assert consultation.synthesis_published_at is None
+
+
+def test_a_synthesis_is_judged_at_the_moment_given(cast):
+    # The admin's action passes the moment it acts, for every consultation it publishes.
+    consultation = consultation_for("open", cast["secretariat"], synthesis_en="Done")
+    after = consultation.closes_at + HOUR
+    published = services.synthesis_publish(consultation=consultation, now=after)
+    assert published.synthesis_published_at == after
+    before = consultation_for("closed", cast["secretariat"], slug="c2", synthesis_en="Done")
+    with pytest.raises(ValidationError):
+        services.synthesis_publish(consultation=before, now=before.opens_at - HOUR)
