@@ -371,6 +371,8 @@ def test_the_secretariat_hides_with_a_reason_then_shows_again(cast):
             )
         )
     assert message == "Say why the post is hidden."
+    with pytest.raises(ValidationError):
+        services.post_moderate(post=post, user=secretariat, moderation=Post.Moderation.HIDDEN)
     post.refresh_from_db()
     assert post.moderation == Post.Moderation.VISIBLE and post.moderated_by is None
     assert Flag.objects.filter(resolved_at=None).count() == 1

@@ -720,6 +720,11 @@ def test_approval_makes_the_member_its_focal_point_and_an_invitation_from_the_ap
     )
     assert invitation.focal_point == focal_point
     assert mail.outbox[-1].to == ["jeanne@example.org"]
+    # A name with no Latin letters still gives the member an address.
+    japanese = pending(name="日本山岳会")
+    assert services.application_approve(application=japanese, user=secretariat_user).slug == (
+        "member"
+    )
     # A second organisation of the same name gets a slug of its own.
     twin = pending(name="Réseau alpin")
     assert services.application_approve(application=twin, user=secretariat_user).slug == (
