@@ -150,6 +150,9 @@ def test_the_first_focal_point_of_a_member_with_none_is_invited_in_the_language_
         member=member, name="First", email="first@example.org", start_date=TODAY(), language="es"
     )
     assert member.current_focal_point == new
+    # What was not given stays empty.
+    new.refresh_from_db()
+    assert [new.title_en, new.title_fr, new.title_es, new.phone, new.languages] == [""] * 5
     assert Invitation.objects.get().language == "es"
 
 
@@ -370,8 +373,9 @@ def test_an_invitation_to_a_designation_that_has_ended_is_refused(andes):
     again = invitation(andes, "ana@andes.example.org", "focal_point")
     Invitation.objects.filter(pk=again.pk).update(focal_point=sent.focal_point)
     FocalPoint.objects.filter(pk=sent.focal_point_id).update(end_date=TODAY() - DAY)
-    assert refused(again.token, ana).startswith(
-        "This invitation was for a focal point or alternate whose term has since ended."
+    assert refused(again.token, ana) == (
+        "This invitation was for a focal point or alternate whose term has since ended. Ask "
+        "the secretariat if you should still represent the member."
     )
 
 
