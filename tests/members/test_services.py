@@ -188,6 +188,20 @@ def test_the_outgoing_focal_points_accounts_end_with_them_and_no_one_elses(andes
     assert elsewhere.focal_point is None
 
 
+def test_an_account_linked_by_hand_as_focal_point_at_the_new_ones_address_speaks_as_the_new_one(
+    andes,
+):
+    from members import permissions
+
+    lucia = verified_user(email="lucia@andes.example.org")
+    Representation.objects.create(user=lucia, member=andes, role=Representation.Role.FOCAL_POINT)
+    new = services.focal_point_replace(
+        member=andes, name="Lucía", email="Lucia@andes.example.org", start_date=TODAY()
+    )
+    assert Representation.objects.get(user=lucia).focal_point == new
+    assert permissions.can_edit_member(lucia, andes)
+
+
 # Accounts linked by hand to designations
 
 
