@@ -274,6 +274,21 @@ def test_an_invitation_lasts_the_days_set_and_holds_the_designation_at_its_addre
         assert other.token != invitation.token
 
 
+def test_an_invitation_holds_only_this_members_designation_at_that_address(andes):
+    alternate = FocalPointFactory(member=andes, role="alternate", email="alt@example.org")
+    # The same person is an alternate of another member too.
+    FocalPointFactory(role="alternate", email="both@example.org")
+    for email in ["both@example.org", "someone.else@example.org"]:
+        sent = services.invitation_send(
+            member=andes, email=email, role="alternate", language="en", invited_by=None
+        )
+        assert sent.focal_point is None
+    sent = services.invitation_send(
+        member=andes, email="ALT@example.org", role="alternate", language="en", invited_by=None
+    )
+    assert sent.focal_point == alternate
+
+
 def test_invitations_are_sent_only_once_the_transaction_commits(
     andes, django_capture_on_commit_callbacks
 ):
@@ -438,6 +453,18 @@ def test_a_colleague_is_removed_but_not_the_focal_point(andes):
         services.colleague_remove(representation=focal)
     assert messages_of(error) == ["The focal point cannot be removed here."]
     assert Representation.objects.filter(pk=focal.pk).exists()
+
+
+def test_an_edit_of_the_areas_alone_saves_them(andes):
+    water, soils = AreaFactory(slug="water"), AreaFactory(slug="soils")
+    andes.areas.set([soils])
+    Member.objects.filter(pk=andes.pk).update(updated=timezone.now() - DAY)
+    andes.refresh_from_db()
+    before = andes.updated
+    services.member_update(member=andes, user=None, data={}, areas=[water])
+    andes.refresh_from_db()
+    assert list(andes.areas.all()) == [water]
+    assert andes.updated > before
 
 
 # Renewing terms
