@@ -15,6 +15,8 @@ service was given (`by()`), which counts for tasks and commands too.
 import dataclasses
 
 import simple_history
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from modeltranslation.translator import NotRegistered, translator
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import HistoricalRecords
@@ -80,6 +82,27 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ChangeLabels(self.model, historical_record)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self.is_key(self.opts.pk, object_id):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        history = self.model.history.model
+        if not (self.is_key(self.opts.pk, object_id) and self.is_key(history._meta.pk, version_id)):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    @staticmethod
+    def is_key(field, typed) -> bool:
+        """Whether `typed` (from the address) can be a value of `field`: the library's views
+        would answer anything else with an error page (500), the admin's own with a redirect."""
+        try:
+            field.to_python(unquote(typed))
+        except (ValidationError, ValueError):
+            return False
+        return True
 
     def save_related(self, request, form, formsets, change):
         record = form.instance

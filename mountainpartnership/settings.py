@@ -107,6 +107,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
+# The history keeps a file's name as a bounded text, as the record does, not as an unbounded
+# one (mountainpartnership/history.py).
+SIMPLE_HISTORY_FILEFIELD_TO_CHARFIELD = True
+
 ROOT_URLCONF = "mountainpartnership.urls"
 WSGI_APPLICATION = "mountainpartnership.wsgi.application"
 ASGI_APPLICATION = "mountainpartnership.asgi.application"

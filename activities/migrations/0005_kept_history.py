@@ -1354,7 +1354,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("url", models.URLField(blank=True, verbose_name="link")),
-                ("file", models.TextField(blank=True, max_length=100, verbose_name="file")),
+                ("file", models.CharField(blank=True, max_length=100, verbose_name="file")),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.CharField(max_length=100, null=True)),

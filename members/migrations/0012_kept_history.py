@@ -311,7 +311,7 @@ class Migration(migrations.Migration):
                         blank=True, max_length=5000, null=True, verbose_name="description"
                     ),
                 ),
-                ("logo", models.TextField(blank=True, max_length=100, verbose_name="logo")),
+                ("logo", models.CharField(blank=True, max_length=100, verbose_name="logo")),
                 ("logo_width", models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ("logo_height", models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 (

@@ -78,3 +78,18 @@ def test_each_ignored_filter_value_gets_a_notice_the_field_points_to():
         }
     ]
     assert filter_notices(MemberFilter(queryset=Member.objects.all())) == []
+
+
+def test_what_a_visitor_typed_is_quoted_back_whole_up_to_twenty_characters():
+    twenty, longer = "9" * 19 + "x", "9" * 20 + "xyz"
+    assert page_for({"page": twenty})[2] == [
+        f"“{twenty}” is not a page number: here is the first page."
+    ]
+    assert page_for({"page": longer})[2] == [
+        f"“{'9' * 20}…” is not a page number: here is the first page."
+    ]
+    # The same for a filter value.
+    filterset = MemberFilter({"type": "t" * 25}, queryset=Member.objects.none())
+    with translation.override("en"):
+        (notice,) = filter_notices(filterset)
+    assert notice["text"].startswith(f"“{'t' * 20}…” is not a known value")
