@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from discussions import services
 from discussions.models import Flag, Follow, Post, Reader, Space, Topic
 from members.models import Area, Representation
-from tests.conftest import verified_user
+from tests.conftest import as_secretariat, verified_user
 from tests.discussions.conftest import old_account, representative
 from tests.factories import (
     AreaFactory,
@@ -352,7 +352,7 @@ def test_the_number_of_reports_that_hides_a_post_is_a_setting(settings):
 def test_reports_already_reviewed_do_not_count_again(settings):
     settings.DISCUSSIONS_FLAGS_TO_HIDE = 2
     post = PostFactory(topic=TopicFactory(space=SpaceFactory()))
-    secretariat = verified_user(is_staff=True, is_superuser=True)
+    secretariat = as_secretariat(verified_user(is_staff=True, is_superuser=True))
     old_account(secretariat)
     services.post_flag(post=post, user=verified_user(), reason="One")
     services.post_moderate(post=post, user=secretariat, moderation=Post.Moderation.VISIBLE)
@@ -422,7 +422,9 @@ def test_pinning_and_locking_say_whether_anything_changed(cast):
     assert services.topic_moderate(topic=topic, user=secretariat, pinned=True) is False
     topic.refresh_from_db()
     assert topic.pinned and not topic.locked
-    assert services.topic_moderate(topic=topic, user=secretariat, locked=True) is True
+    with pytest.raises(ValidationError):
+        services.topic_moderate(topic=topic, user=secretariat, locked=True)
+    assert services.topic_moderate(topic=topic, user=secretariat, locked=True, reason="Off topic")
     topic.refresh_from_db()
     assert topic.pinned and topic.locked
     assert services.topic_moderate(topic=topic, user=secretariat, pinned=False, locked=False)
