@@ -178,9 +178,9 @@ def post_flag(*, post: Post, user, reason: str) -> Flag:
     post = Post.objects.select_for_update().select_related("topic__space").get(pk=post.pk)
     if not permissions.can_flag(user, post):
         raise ValidationError(_("You cannot flag this post."), code="refused")
-    flag, created = Flag.objects.get_or_create(
-        post=post, user=user, resolved_at=None, defaults={"reason": reason}
-    )
+    # One report per person and post, reviewed or not (the database holds no more): a second
+    # one after the secretariat's review is refused as a repeat, not left to fail there.
+    flag, created = Flag.objects.get_or_create(post=post, user=user, defaults={"reason": reason})
     if not created:
         raise ValidationError(_("You have already flagged this post."), code="refused")
     open_flags = post.flags.filter(resolved_at=None).values("user").distinct().count()

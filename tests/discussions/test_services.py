@@ -544,3 +544,21 @@ def test_a_synthesis_is_judged_at_the_moment_given(cast):
     before = consultation_for("closed", cast["secretariat"], slug="c2", synthesis_en="Done")
     with pytest.raises(ValidationError):
         services.synthesis_publish(consultation=before, now=before.opens_at - HOUR)
+
+
+def test_a_reader_whose_report_was_reviewed_is_told_they_already_reported_it(client, cast):
+    # One report per person and post (the database allows no more): a second one after the
+    # secretariat's review was a 500 (IntegrityError) instead of this answer.
+    post = PostFactory(topic=TopicFactory(space=SpaceFactory()))
+    reporter = verified_user()
+    services.post_flag(post=post, user=reporter, reason="Rude")
+    services.post_moderate(post=post, user=cast["secretariat"], moderation="visible")
+    with translation.override("en"):
+        assert refusal(lambda: services.post_flag(post=post, user=reporter, reason="Again")) == (
+            "You have already flagged this post."
+        )
+    client.force_login(reporter)
+    response = client.post(f"/fr/discussions/posts/{post.pk}/flag/", {"reason": "Encore"})
+    assert response.status_code == 200
+    assert "Vous avez déjà signalé ce message." in response.content.decode()
+    assert Flag.objects.get().reason == "Rude"
