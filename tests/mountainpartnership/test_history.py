@@ -14,7 +14,7 @@ from discussions.services import post_moderate, topic_moderate
 from members.models import Member
 from members.services import member_update
 from mountainpartnership.history import TRACKED
-from tests.conftest import verified_user
+from tests.conftest import as_secretariat, verified_user
 from tests.factories import AreaFactory, MemberFactory, PostFactory
 
 
@@ -69,8 +69,9 @@ def test_a_site_edit_with_new_areas_is_one_version_and_an_edit_changing_nothing_
 @pytest.mark.django_db
 def test_a_service_called_without_a_request_records_the_actor_it_was_given(secretariat_user):
     post = PostFactory()
-    post_moderate(post=post, user=secretariat_user, moderation="hidden", reason="Spam.")
-    topic_moderate(topic=post.topic, user=secretariat_user, locked=True)
+    secretariat = as_secretariat(secretariat_user)
+    post_moderate(post=post, user=secretariat, moderation="hidden", reason="Spam.")
+    topic_moderate(topic=post.topic, user=secretariat, locked=True, reason="Off topic.")
     hidden = post.history.first()
     assert (hidden.moderation, hidden.moderation_reason) == ("hidden", "Spam.")
     assert hidden.history_user == secretariat_user
@@ -81,7 +82,9 @@ def test_a_service_called_without_a_request_records_the_actor_it_was_given(secre
 @pytest.mark.django_db
 def test_the_moderation_queue_shows_the_posts_history(secretariat_client, secretariat_user):
     post = PostFactory()
-    post_moderate(post=post, user=secretariat_user, moderation="hidden", reason="Off topic.")
+    post_moderate(
+        post=post, user=as_secretariat(secretariat_user), moderation="hidden", reason="Off topic."
+    )
     for model in [ModerationQueue, Post]:
         opts = model._meta
         page = secretariat_client.get(
