@@ -46,6 +46,11 @@ def untracked_fields(model) -> list[str]:
 
 def track(model, *, m2m_fields=(), bases=(), excluded=()) -> None:
     """Keep the history of `model`'s records (and of `m2m_fields`, as lists)."""
+    # simple_history copies the model's fields; a field whose column was already used in a
+    # query (a queryset built at start-up) carries that column, cached, bound to the model's
+    # own table, and its copy would read the historical table's rows from there.
+    for field in model._meta.concrete_fields:
+        field.__dict__.pop("cached_col", None)
     options = {"excluded_fields": [*untracked_fields(model), *excluded]}
     if m2m_fields:
         options["m2m_fields"] = list(m2m_fields)

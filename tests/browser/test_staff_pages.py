@@ -8,7 +8,7 @@ from django.utils import timezone
 from discussions import services as discussions
 from members.services import member_record_confirm, member_update
 from newsletter.models import Delivery, Edition, Subscriber
-from tests.conftest import verified_user
+from tests.conftest import as_secretariat, verified_user
 from tests.factories import MemberFactory, PostFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,7 +27,9 @@ def test_the_moderation_queue_shows_reported_posts_only_most_reported_first(
     for reason in ["Off topic", "Insulting"]:
         discussions.post_flag(post=twice, user=verified_user(), reason=reason)
     discussions.post_flag(post=reviewed, user=verified_user(), reason="Not sure")
-    discussions.post_moderate(post=reviewed, user=secretariat_user, moderation="visible")
+    discussions.post_moderate(
+        post=reviewed, user=as_secretariat(secretariat_user), moderation="visible"
+    )
 
     admin_page.goto("/admin/discussions/moderationqueue/")
     screenshot(admin_page, "staff-moderation-queue")
