@@ -422,8 +422,11 @@ def test_pinning_and_locking_say_whether_anything_changed(cast):
     assert services.topic_moderate(topic=topic, user=secretariat, pinned=True) is False
     topic.refresh_from_db()
     assert topic.pinned and not topic.locked
-    with pytest.raises(ValidationError):
-        services.topic_moderate(topic=topic, user=secretariat, locked=True)
+    with translation.override("en"):
+        message = refusal(
+            lambda: services.topic_moderate(topic=topic, user=secretariat, locked=True)
+        )
+    assert message == "Say why the topic is locked."
     assert services.topic_moderate(topic=topic, user=secretariat, locked=True, reason="Off topic")
     topic.refresh_from_db()
     assert topic.pinned and topic.locked
