@@ -110,8 +110,9 @@ def can_edit_member(user, member) -> bool:
     return representation_of(user, member) is not None and has_verified_email(user)
 
 
-def can_manage_colleagues(user, member) -> bool:
-    """The focal point and alternates add and remove colleagues; so may the secretariat."""
+def speaks_first_for(user, member) -> bool:
+    """The secretariat, or the member's focal point or an alternate (with a verified address):
+    who manages its colleagues and renews its term."""
     from .models import Representation
 
     if is_secretariat(user):
@@ -122,21 +123,17 @@ def can_manage_colleagues(user, member) -> bool:
         and representation.role in {Representation.Role.FOCAL_POINT, Representation.Role.ALTERNATE}
         and has_verified_email(user)
     )
+
+
+def can_manage_colleagues(user, member) -> bool:
+    """The focal point and alternates add and remove colleagues; so may the secretariat."""
+    return speaks_first_for(user, member)
 
 
 def can_renew_term(user, member) -> bool:
     """The focal point and alternates renew their membership's term; so may the secretariat.
     When a term may be renewed is the service's rule (services.member_term_renew)."""
-    from .models import Representation
-
-    if is_secretariat(user):
-        return True
-    representation = representation_of(user, member)
-    return (
-        representation is not None
-        and representation.role in {Representation.Role.FOCAL_POINT, Representation.Role.ALTERNATE}
-        and has_verified_email(user)
-    )
+    return speaks_first_for(user, member)
 
 
 def can_see_contacts(user) -> bool:
