@@ -319,7 +319,7 @@ def synthesis_publish(*, consultation: Consultation, now=None) -> Consultation:
 
     now = now or timezone.now()
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
-    if consultation.is_open(now) or now < consultation.opens_at:
+    if consultation.state(now) != "closed":
         raise ValidationError(_("A synthesis is published once the consultation has closed."))
     if not (consultation.synthesis_en or "").strip():
         raise ValidationError(_("Write the synthesis (in English at least) before publishing."))

@@ -7,7 +7,7 @@ from django.core import mail
 from discussions import services
 from discussions.models import Flag, Post
 from discussions.tasks import moderation_notice
-from tests.conftest import verified_user
+from tests.conftest import as_secretariat, verified_user
 from tests.discussions.conftest import representative
 from tests.factories import PostFactory, TopicFactory
 
@@ -80,6 +80,22 @@ def test_a_post_kept_visible_reaches_its_author_in_their_language(admin):
     assert message.subject == f"Su mensaje en «{post.topic.title}» sigue visible"
     assert "respeta las normas de los debates" in message.body
     assert f"/es/discussions/posts/{post.pk}/" in message.body
+
+
+def test_a_reported_post_still_visible_and_kept_reaches_its_author(
+    secretariat_user, django_capture_on_commit_callbacks
+):
+    # One report (fewer than hide a post): the post never left "visible", yet the secretariat
+    # reviewed it, and its author hears that it stays.
+    author = author_in("en")
+    post = reported(PostFactory(author=author))
+    assert post.moderation == Post.Moderation.VISIBLE
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_moderate(
+            post=post, user=as_secretariat(secretariat_user), moderation=Post.Moderation.VISIBLE
+        )
+    message = only_message_to(author)
+    assert message.subject == f"Your post in “{post.topic.title}” stays visible"
 
 
 def test_hiding_from_a_posts_page_in_the_admin_tells_the_author_too(admin):
