@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from activities.models import Event, News
+from activities.models import Event, FundingOpportunity, News
 from members.models import Area, Member, Region
 from members.views import type_counts, type_totals
 
@@ -30,8 +30,9 @@ def home(request):
             "regions": regions,
             "thematic": [area for area in areas if area.kind == Area.Kind.THEMATIC],
             "geographic": [area for area in areas if area.kind == Area.Kind.GEOGRAPHIC],
-            "news": News.objects.published()[:3],
+            "news": News.objects.published().for_cards()[:3],
             "events": Event.objects.upcoming()[:3],
+            "funding": FundingOpportunity.objects.open().for_cards()[:3],
         },
     )
 

@@ -259,7 +259,9 @@ def test_logos_are_lazy_and_sized(client, settings, tmp_path):
     member = MemberFactory(logo=SimpleUploadedFile("logo.png", buffer.getvalue()))
     page = text(client.get(f"/en/members/{member.slug}/"))
     assert re.search(
-        r'<img src="/media/members/logos/logo[\w]*\.png" alt="Logo of [^"]+" width="120" height="60" loading="lazy"',
+        # Smaller than the narrowest rendition: one, at its own width (never enlarged).
+        r'<img src="/media/renditions/members/logos/logo\w*/\w+\.webp" srcset="[^" ]+ 120w" '
+        r'sizes="[^"]+" width="120" height="60" loading="lazy" alt="Logo of [^"]+">',
         page,
     )
 
