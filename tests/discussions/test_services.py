@@ -287,6 +287,8 @@ def test_editing_keeps_the_post_unmarked_when_the_text_is_the_same():
     post.refresh_from_db()
     assert post.body == "As it *is*" and post.body_html == "<p>As it <em>is</em></p>"
     assert post.edited_at is not None
+    # The post's history says who changed it.
+    assert post.history.latest().history_user == author
 
 
 def test_editing_after_the_window_is_refused_with_the_window_in_the_readers_language(settings):
@@ -314,6 +316,7 @@ def test_only_the_author_deletes_a_post():
     services.post_delete(post=post, user=author)
     post.refresh_from_db()
     assert post.deleted_at is not None and not post.shown
+    assert post.history.latest().history_user == author
 
 
 # Reports and moderation
