@@ -16,9 +16,7 @@ the run fails (exit status 1) if that median is over BUDGET_SECONDS for any page
 """
 
 import os
-import signal
 import statistics
-import subprocess
 import sys
 import time
 import urllib.request
@@ -30,12 +28,10 @@ sys.path.insert(0, str(ROOT))
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mountainpartnership_2g_bench"
 )
-os.environ["BENCH_DATABASE_URL"] = DATABASE_URL  # before directory.py reads it
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 PORT = int(os.environ.get("BENCH_PORT", "8766"))
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 LANGUAGE = os.environ.get("BENCH_LANGUAGE", "en")
-CHROMIUM = "/usr/bin/chromium"
 BUDGET_SECONDS = 1.5
 
 # A 2G line as the issue sets it: 250 kbit/s down (31,250 bytes a second), 300 ms of latency.
@@ -56,8 +52,12 @@ PAGES = [
     ("events", "events/"),
 ]
 
-from benchmarks.directory import configure  # noqa: E402
-from benchmarks.scratch import production_environment, recreate_database  # noqa: E402
+from benchmarks.scratch import (  # noqa: E402
+    CHROMIUM,
+    fill_with_demo,
+    launch_chromium,
+    production_server,
+)
 
 # Read in the page once it has loaded: the navigation's timings and what crossed the line.
 TIMINGS = """() => {
@@ -72,56 +72,6 @@ TIMINGS = """() => {
     requests: 1 + resources.length,
   };
 }"""
-
-
-def prepare() -> None:
-    from django.core.management import call_command
-
-    recreate_database(DATABASE_URL)
-    configure()
-    print(f"Filling {DATABASE_URL} with the demo data...")
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", verbosity=0, interactive=False)
-    call_command("loaddemo", verbosity=0)
-
-
-def serve() -> subprocess.Popen:
-    env = production_environment(
-        DATABASE_URL,
-        REDIS_URL,
-        ALLOWED_HOSTS="127.0.0.1",
-        # Plain HTTP on the loopback: in production TLS ends at the proxy in front.
-        SECURE_SSL_REDIRECT="false",
-        STATIC_ROOT=os.environ["STATIC_ROOT"],
-        PAGE_CACHE_SECONDS="600",
-        REDIS_KEY_PREFIX=f"bench-2g-{os.getpid()}",
-        LOG_LEVEL="WARNING",
-    )
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "mountainpartnership.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/{LANGUAGE}/", timeout=10)
-            return server
-        except OSError:
-            if time.monotonic() > deadline:
-                os.killpg(server.pid, signal.SIGTERM)
-                raise
-            time.sleep(0.5)
 
 
 def visit(browser, url: str) -> dict:
@@ -155,16 +105,7 @@ def measure(base: str) -> list[dict]:
 
     results = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch_chromium(playwright)
         try:
             for name, path in PAGES:
                 url = f"{base}/{LANGUAGE}/{path}"
@@ -199,13 +140,10 @@ def main() -> int:
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is missing: apt-get install chromium.")
         return 1
-    prepare()
-    server = serve()
-    try:
-        results = measure(f"http://127.0.0.1:{PORT}")
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    print(f"Filling {DATABASE_URL} with the demo data...")
+    fill_with_demo(DATABASE_URL)
+    with production_server(DATABASE_URL, REDIS_URL, PORT, "bench-2g") as base:
+        results = measure(base)
     down = LINE["downloadThroughput"] * 8 / 1000
     up = LINE["uploadThroughput"] * 8 / 1000
     print(
