@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +15,7 @@ from discussions.models import Space
 from discussions.permissions import can_read
 from members import permissions
 from members.models import Member
+from mountainpartnership.dates import date_format
 from mountainpartnership.spreadsheets import csv_response
 
 from . import charts, coverage, figures, services
