@@ -8,7 +8,7 @@ width in place of the wider ones (a picture is never enlarged). A page then only
 files (`renditions()`): nothing is read from disk or resized while a page is served.
 
 Files uploaded before their field was followed have no renditions until
-`manage.py generateimages` is run once.
+`manage.py generateimages` runs (the compose `migrate` service runs it at each deployment).
 """
 
 from dataclasses import dataclass
