@@ -263,7 +263,7 @@ def test_a_post_speaks_for_the_first_member_the_author_currently_represents():
     assert post.member == first
 
 
-REPLY_QUERIES = 23  # the checks of the form and the limits, the post, its history, the follow
+REPLY_QUERIES = 20  # the checks of the form and the limits, the post, its history, the follow
 EDIT_QUERIES = 5
 
 
@@ -272,6 +272,9 @@ def test_replying_and_editing_take_a_fixed_number_of_queries(django_assert_num_q
     # post's topic are read with the rows that need them, not one query later each.
     user = old_account(representative())
     topic = TopicFactory(space=SpaceFactory())
+    # The first reply fills what the process keeps (content types and the like), which other
+    # tests may have filled already: the second one is counted.
+    services.reply_post(topic=topic, user=user, body="Hi", language="en")
     with django_assert_num_queries(REPLY_QUERIES):
         post = services.reply_post(topic=topic, user=user, body="Hello", language="en")
     post = Post.objects.get(pk=post.pk)
