@@ -165,3 +165,35 @@ def test_the_logos_are_square_marks_with_initials():
     assert (image.format, image.size) == ("PNG", (256, 256))
     assert initials("Rwenzori Women Farmers Network") == "RWF"
     assert initials("Highland Futures Youth Forum") == "HFY"
+
+
+def test_a_coming_event_dated_from_today_moves_off_the_weekend(monkeypatch):
+    from activities.demo import on_weekdays
+
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2031, 5, 6))  # a Tuesday
+    saturday = {"starts": "today+4T09:00"}
+    assert on_weekdays(saturday) == datetime.timedelta(days=2)
+    assert on_weekdays({"starts": "today+5T09:00"}) == datetime.timedelta(days=1)
+    assert on_weekdays({"starts": "today+3T09:00"}) == datetime.timedelta(0)
+    assert on_weekdays({"starts": "2031-05-10T09:00"}) == datetime.timedelta(0)  # fixed date
+    assert on_weekdays({"starts": "today-3T09:00"}) == datetime.timedelta(0)  # under way
+
+
+def test_a_record_that_asks_for_a_picture_gets_a_landscape_and_its_alt_text(
+    monkeypatch, settings, tmp_path
+):
+    # Until the pictures change adds `picture` to news, activities and events, a member's
+    # image field stands in for it.
+    import activities.demo
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(activities.demo, "has_pictures", lambda model: True)
+    record = Member()
+    record.picture = record.logo
+    alt = {"en": "Peaks", "fr": "Sommets", "es": "Cumbres"}
+    activities.demo.with_picture(record, {"slug": "peaks", "picture": {"alt": alt}})
+    assert record.picture.name == "members/logos/peaks.png"
+    assert record.picture_alt_fr == "Sommets" and record.picture_alt_es == "Cumbres"
+    assert (tmp_path / "members" / "logos" / "peaks.png").read_bytes() == landscape("peaks")
+    activities.demo.with_picture(record, {"slug": "plain"})  # no picture asked for
+    assert record.picture.name == "members/logos/peaks.png"
