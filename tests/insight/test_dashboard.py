@@ -67,7 +67,7 @@ def test_the_dashboard_shows_the_partnership_in_figures(secretariat_client):
     assert "<caption>" in page  # the chart's figures, as a table
     assert "Couverture des traductions" in page or "Translation coverage" in page
     this_year = str(timezone.localdate().year)
-    assert f'<th scope="row">{this_year}</th><td>46</td><td>14</td><td>73</td><td>133</td>' in page
+    assert f'<th scope="row">{this_year}</th><td>46</td><td>14</td><td>89</td><td>149</td>' in page
 
 
 def test_the_translation_queue_links_to_the_admin_forms(secretariat_client):
