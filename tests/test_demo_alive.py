@@ -16,6 +16,7 @@ from discussions.models import Consultation, Space
 from members.demo import dated
 from members.demo.pictures import LANDSCAPE_SIZE, LOGO_SIZE, initials, landscape, logo
 from members.models import Member
+from mountainpartnership.pictures import renditions
 from newsletter.models import Delivery, Edition
 
 pytestmark = pytest.mark.django_db
@@ -179,21 +180,22 @@ def test_a_coming_event_dated_from_today_moves_off_the_weekend(monkeypatch):
     assert on_weekdays({"starts": "today-3T09:00"}) == datetime.timedelta(0)  # under way
 
 
-def test_a_record_that_asks_for_a_picture_gets_a_landscape_and_its_alt_text(
-    monkeypatch, settings, tmp_path
+def test_news_activities_and_events_have_drawn_pictures_with_their_renditions(
+    demo, client, settings
 ):
-    # Until the pictures change adds `picture` to news, activities and events, a member's
-    # image field stands in for it.
-    import activities.demo
-
-    settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(activities.demo, "has_pictures", lambda model: True)
-    record = Member()
-    record.picture = record.logo
-    alt = {"en": "Peaks", "fr": "Sommets", "es": "Cumbres"}
-    activities.demo.with_picture(record, {"slug": "peaks", "picture": {"alt": alt}})
-    assert record.picture.name == "members/logos/peaks.png"
-    assert record.picture_alt_fr == "Sommets" and record.picture_alt_es == "Cumbres"
-    assert (tmp_path / "members" / "logos" / "peaks.png").read_bytes() == landscape("peaks")
-    activities.demo.with_picture(record, {"slug": "plain"})  # no picture asked for
-    assert record.picture.name == "members/logos/peaks.png"
+    for model in [News, Activity, Event]:
+        pictured = model.objects.exclude(picture="")
+        assert pictured.count() >= 3, model
+        for record in pictured:
+            assert record.picture.name.startswith("activities/pictures/")
+            assert (record.picture_width, record.picture_height) == LANDSCAPE_SIZE
+            assert record.picture_alt_en and record.picture_alt_fr and record.picture_alt_es
+            page = client.get(record.get_absolute_url()).content.decode()
+            assert 'srcset="' in page and record.picture_alt_en in page
+            # The renditions were written when the demo saved the record.
+            named = renditions(record.picture).srcset.split(", ")
+            for entry in named:
+                path = entry.split()[0].removeprefix(settings.MEDIA_URL)
+                assert (settings.MEDIA_ROOT / path).stat().st_size > 0, path
+            for width in [320, 640, 960]:
+                assert f"{width}w" in page

@@ -57,14 +57,9 @@ def on_weekdays(item) -> datetime.timedelta:
     return datetime.timedelta(days=7 - starts.weekday())
 
 
-def has_pictures(model) -> bool:
-    # Fields added by the pictures change (issue 15); remove this check after merge.
-    return any(field.name == "picture" for field in model._meta.get_fields())
-
-
 def with_picture(record, item) -> None:
     """A drawn landscape for the records whose item asks for one, with its alt text."""
-    if item.get("picture") and has_pictures(type(record)):
+    if item.get("picture"):
         drawn(record.picture, f"{item['slug']}.png", lambda: landscape(item["slug"]))
         for code, _name in settings.LANGUAGES:
             setattr(record, f"picture_alt_{code}", item["picture"]["alt"][code])
