@@ -167,10 +167,13 @@ class Activity(Pictured):
             raise ValidationError(errors)
 
     @property
+    def is_over(self):
+        """Completed or cancelled: its status is a date it reached, not a state it is in."""
+        return self.status in {self.Status.COMPLETED, self.Status.CANCELLED}
+
+    @property
     def is_stale(self):
-        return self.status not in {self.Status.COMPLETED, self.Status.CANCELLED} and (
-            timezone.now() - self.updated > STALE_AFTER
-        )
+        return not self.is_over and timezone.now() - self.updated > STALE_AFTER
 
     def leads(self):
         return [p.member for p in self.participations.all() if p.role == Participation.Role.LEAD]

@@ -75,6 +75,13 @@ def test_the_status_reads_since_a_date_in_each_language(demo, client):
     )
     assert "</span> depuis le " in client.get(f"/fr/activities/{slug}/").content.decode()
     assert "</span> desde el " in client.get(f"/es/activities/{slug}/").content.decode()
+    # A status that is over was reached on its date.
+    over = Activity.objects.filter(status="completed").first()
+    day = over.status_since.date().day
+    page = client.get(f"/en/activities/{over.slug}/").content.decode()
+    assert f"Completed</span> on {day} " in page and "since" not in page.split("Completed")[1][:30]
+    page = client.get(f"/fr/activities/{over.slug}/").content.decode()
+    assert "</span> le " in page
 
 
 def test_the_home_page_shows_last_weeks_news_and_coming_events(demo, client):
