@@ -1,4 +1,5 @@
 import datetime
+from collections import Counter
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -31,7 +32,7 @@ from .forms import (
     MembershipApplicationForm,
 )
 from .models import Area, FocalPointProposal, Invitation, Member, Representation, User
-from .selectors import PUBLIC_COLUMNS, country_counts, member_csv_rows
+from .selectors import PUBLIC_COLUMNS, country_counts, country_region_counts, member_csv_rows
 
 MEMBERS_PER_PAGE = 50
 
@@ -69,11 +70,23 @@ def query_without(request, *names: str) -> str:
     return query.urlencode()
 
 
-def member_map(members, query: str = "") -> WorldMap:
+def member_map(members, query: str = "", *, zoom: bool = False) -> WorldMap:
     """`members` on the world map, each country linking to the directory filtered by it and by
-    `query` (the filters already in force). One query."""
+    `query` (the filters already in force). One query. With `zoom`, the map frames the
+    countries of the region most of `members` are in (the Andes' members are in Latin America,
+    with a few from Switzerland or the United States)."""
     link = f"{reverse('members:member-list')}?{query}{'&' if query else ''}country="
-    return world_map(country_counts(members), link=link, label=_("Map of members by country"))
+    label = _("Map of members by country")
+    if not zoom:
+        return world_map(country_counts(members), link=link, label=label)
+    rows = country_region_counts(members)
+    counts, regions = Counter(), Counter()
+    for country, region, total in rows:
+        counts[country] += total
+        regions[region] += total
+    home = regions.most_common(1)[0][0] if regions else None
+    focus = [country for country, region, _ in rows if region == home]
+    return world_map(counts, link=link, label=label, focus=focus)
 
 
 def member_list(request):
@@ -171,7 +184,11 @@ def area_detail(request, slug):
             "notices": notices,
             "query": "",
             "activities": Activity.objects.filter(areas=area).by_title(),
-            "member_map": member_map(members, urlencode({area_filter: area.slug})),
+            "member_map": member_map(
+                members,
+                urlencode({area_filter: area.slug}),
+                zoom=area.kind == Area.Kind.GEOGRAPHIC,
+            ),
         },
     )
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from members.models import Area, Member
-from mountainpartnership.worldmap import geometry
-from tests.factories import AreaFactory, MemberFactory
+from mountainpartnership.worldmap import geometry, mainlands
+from tests.factories import AreaFactory, MemberFactory, RegionFactory
 from tests.members.test_public import count_queries, gzipped, listed_names, stylesheet, text
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +103,34 @@ def test_an_area_page_highlights_the_members_of_the_area(client):
     }
     assert f'<path d="{geometry()["countries"]["IT"]}"/>' in page
     assert listed_names(client.get("/en/members/?geo=andes&country=PE")) == [peru.name]
+
+
+def view_box(page: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.search(r'<svg viewBox="([\d ]+)"', page)[1].split())
+
+
+def inside(box: tuple[int, ...], frame: tuple[int, ...]) -> bool:
+    x0, y0, x1, y1 = box
+    x, y, w, h = frame
+    return x <= x0 and y <= y0 and x1 <= x + w and y1 <= y + h
+
+
+def test_a_geographic_area_map_zooms_on_the_region_most_of_its_members_are_in(client):
+    andes = AreaFactory(kind=Area.Kind.GEOGRAPHIC, slug="andes", name_en="Andes")
+    latin_america, europe = RegionFactory(), RegionFactory()
+    for country in ["PE", "PE", "BO", "CL"]:
+        MemberFactory(country=country, region=latin_america).areas.set([andes])
+    MemberFactory(country="CH", region=europe).areas.set([andes])  # a partner from afar
+    page = text(client.get("/en/areas/andes/"))
+    frame = view_box(page)
+    assert frame[2] < 400 and all(inside(mainlands()[c], frame) for c in ["PE", "BO", "CL"])
+    assert not inside(mainlands()["CH"], frame)
+    assert "country=CH" in page  # still shaded and linked, off the frame
+    # A thematic area is worldwide: the whole map.
+    water = AreaFactory(slug="water")
+    for country in ["PE", "NP"]:
+        MemberFactory(country=country, region=latin_america).areas.set([water])
+    assert view_box(text(client.get("/en/areas/water/"))) == (0, 0, 1000, 439)
 
 
 @pytest.mark.parametrize(

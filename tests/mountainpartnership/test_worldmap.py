@@ -6,7 +6,15 @@ import re
 import pytest
 from django.utils import translation
 
-from mountainpartnership.worldmap import build, geometry, step, step_labels, world_map
+from mountainpartnership.worldmap import (
+    build,
+    frame,
+    geometry,
+    mainlands,
+    step,
+    step_labels,
+    world_map,
+)
 
 
 def test_rebuilding_from_world_atlas_gives_the_committed_file():
@@ -83,3 +91,22 @@ def test_each_country_with_members_is_a_named_link_and_the_others_are_grey():
         ("Perú", 7, 3),
         ("Principado de Andorra", 2, 2),
     ]
+
+
+def test_a_map_zooms_on_its_focus_countries_largest_parts_in_proportions_that_fit_a_page():
+    assert frame() == frame(["XX"]) == (0, 0, 1000, 439)
+    assert frame(["RU", "US", "AU"]) == (0, 0, 1000, 439)  # as big as the world: the world
+    # France's box is mainland France, not French Guiana.
+    x0, y0, x1, y1 = mainlands()["FR"]
+    assert x0 > 400 and (x1 - x0) < 40 and (y1 - y0) < 40  # Guiana is near x = 330
+    x, y, w, h = frame(["PE", "BO", "CL"])
+    for code in ["PE", "BO", "CL"]:
+        x0, y0, x1, y1 = mainlands()[code]
+        assert x < x0 and y < y0 and x1 < x + w and y1 < y + h
+    assert x >= 0 and y >= 0 and x + w <= 1000 and y + h <= 439
+    assert (
+        w >= 0.8 * h - 1 and h >= w * 439 / 1000 - 1
+    )  # no taller than 5:4, no flatter than the map
+    # A dot's radius follows the zoom, so that it keeps its size on the screen.
+    svg = str(world_map({"AD": 1}, link="/", label="M", focus=["FR", "ES"]).svg)
+    assert re.search(r'<circle class="m1" cx="\d+" cy="\d+" r="1"/>', svg)
