@@ -1,8 +1,8 @@
 """A world map of counts per country, drawn on the server as inline SVG.
 
 The geometry is `countries.json`, built from Natural Earth by `build.py` (`make worldmap`) and
-committed, so the server needs no npm. A map is drawn once per language, counts and link, and
-kept in memory: the same counts give the same map.
+committed, so the server needs no npm. A map is drawn once per language, counts, link and frame,
+and kept in memory: the same counts give the same map.
 """
 
 import functools
