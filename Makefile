@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # databases and Redis keys of their own (DATABASE_URL and REDIS_KEY_PREFIX override it).
 CHECKOUT := $(shell printf '%s' "$(CURDIR)" | cksum | cut -d' ' -f1)
 
-.PHONY: run code test pytest mutants bench bench-newsletter bench-search bench-load bench-2g screenshots backup restore install messages lint format system-deps clean
+.PHONY: run code test pytest worldmap mutants bench bench-newsletter bench-search bench-load bench-2g screenshots backup restore install messages lint format system-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,10 +18,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-# axe-core, from the npm registry, for the browser tests' accessibility audit.
+# axe-core (the browser tests' accessibility audit) and world-atlas (`make worldmap`), from npm.
 node_modules/.installed: package.json package-lock.json | system-deps
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# The world map's geometry, from Natural Earth as the world-atlas package ships it on npm, into
+# mountainpartnership/worldmap/countries.json: committed, so `make run` and production need no
+# npm. Rerun after changing world-atlas's version; a test checks the file matches its source.
+worldmap: install node_modules/.installed
+	$(PY) -m mountainpartnership.worldmap.build
 
 # Compile the French and Spanish catalogues (pure Python: no gettext needed).
 messages: install

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from activities.models import Event, FundingOpportunity, News
 from members.models import Area, Member, Region
-from members.views import type_counts, type_totals
+from members.views import member_map, type_counts, type_totals
 
 
 def home(request):
@@ -28,6 +28,7 @@ def home(request):
                 for value, phrase in zip(Member.Type.values, type_counts(by_type), strict=True)
             ],
             "regions": regions,
+            "member_map": member_map(Member.objects.public()),
             "thematic": [area for area in areas if area.kind == Area.Kind.THEMATIC],
             "geographic": [area for area in areas if area.kind == Area.Kind.GEOGRAPHIC],
             "news": News.objects.published().for_cards()[:3],
