@@ -17,6 +17,7 @@ from icalendar import Calendar
 from activities.models import Activity, Event, News, Participation
 from activities.services import activity_status_change
 from members.models import Area, Member
+from mountainpartnership.dates import date_format
 from tests.factories import (
     ActivityFactory,
     AreaFactory,
@@ -68,7 +69,8 @@ def test_activity_page_shows_where_it_stands_how_fresh_its_money_and_outputs(cli
         title_en="Field visits", due_date=datetime.date(2005, 12, 31), responsible=lead
     )
     page = text(client.get(f"/en/activities/{activity.slug}/"))
-    assert "Under way" in page and "for 1\xa0year, 1\xa0month" in page
+    since = date_format(activity.status_since, "DATE_FORMAT")
+    assert f"Under way</span> since {since}" in page
     assert "not updated for six months" in page
     assert "Seed money from the secretariat: Mountain Partnership secretariat, 15,000 USD" in (
         re.sub(r"<[^>]+>", "", page)
