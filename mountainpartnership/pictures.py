@@ -48,6 +48,11 @@ class AtUpload:
 
     def on_source_saved(self, file):
         if file.generator.needed():
+            # A rendition's name comes from its source's: one already there was made from a
+            # file of the same name (the demo loaded again, a file put back). Written anew in
+            # its place; the storage would otherwise save it under another name and leave it.
+            if file.storage.exists(file.name):
+                file.storage.delete(file.name)
             file.generate(force=True)
 
     def should_verify_existence(self, file):

@@ -94,6 +94,16 @@ def test_a_picture_uploaded_in_the_admin_is_resized_at_upload_never_enlarged(
     assert renditions_on_disk(media) == dict.fromkeys(FORMATS, expected)
 
 
+def test_a_file_saved_again_under_its_name_has_its_renditions_written_in_place(media):
+    # The demo loaded a second time keeps its drawn files: the records saved again with the
+    # same file name write their renditions where they were, not beside them under new names.
+    first = NewsFactory(slug="first", picture=image_upload(700, 350), **ALT)
+    before = sorted(path.name for path in (media / "renditions").rglob("*.*"))
+    NewsFactory(slug="second", picture=first.picture.name, **ALT)
+    assert sorted(path.name for path in (media / "renditions").rglob("*.*")) == before
+    assert renditions_on_disk(media) == dict.fromkeys(FORMATS, [(320, 160), (640, 320), (700, 350)])
+
+
 def test_the_page_names_the_renditions_lazy_sized_and_described_in_the_readers_language(
     client, media
 ):
