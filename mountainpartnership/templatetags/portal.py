@@ -65,3 +65,26 @@ def record_lang(obj):
         if getattr(obj, field, None) == label:
             return fallback_lang(obj, field)
     return ""
+
+
+@register.simple_tag
+def without_placeholders(form):
+    """The form, its fields' placeholders removed: every field shows its label, and a
+    placeholder repeating it is cut short in a narrow box and gone once one types."""
+    for field in form.fields.values():
+        field.widget.attrs.pop("placeholder", None)
+    return form
+
+
+# allauth's tags for the buttons that are not the form's main action.
+SECONDARY_BUTTON_TAGS = {"outline", "secondary", "link", "cancel", "minor", "tool"}
+
+
+@register.filter
+def button_class(attrs):
+    """` class="…"` for an allauth button element: a link looks like a button; cancelling,
+    resending and tools are secondary buttons, the main action a primary one."""
+    classes = ["button"] if attrs.get("href") else []
+    if SECONDARY_BUTTON_TAGS & set(attrs.get("tags") or []):
+        classes.append("secondary")
+    return format_html(' class="{}"', " ".join(classes)) if classes else ""
