@@ -1,7 +1,9 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from mountainpartnership import identity
 from mountainpartnership.i18n import fallback_note, shown_language
 
 register = template.Library()
@@ -88,3 +90,10 @@ def button_class(attrs):
     if SECONDARY_BUTTON_TAGS & set(attrs.get("tags") or []):
         classes.append("secondary")
     return format_html(' class="{}"', " ".join(classes)) if classes else ""
+
+
+@register.simple_tag
+def logo_mark():
+    """The logo's mark, drawn inline (in an <svg viewBox="0 0 48 48">): the one drawing of
+    mountainpartnership/identity.py, no request of its own."""
+    return mark_safe(identity.MARK)

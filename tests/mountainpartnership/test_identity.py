@@ -7,6 +7,8 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.utils import translation
+from django.utils.translation import gettext
 from PIL import Image, ImageChops, ImageStat
 
 from mountainpartnership import identity
@@ -49,6 +51,19 @@ def test_the_logo_files_are_what_the_identity_module_draws():
         # Font hinting may differ by a shade from one machine to another; a drawing does not.
         difference = ImageStat.Stat(ImageChops.difference(old.convert("RGB"), new.convert("RGB")))
         assert max(difference.mean) < 1.0, (name, difference.mean)
+
+
+def test_the_logo_names_the_portal_as_the_catalogues_do():
+    for language in LANGUAGES:
+        with translation.override(language):
+            assert identity.NAMES[language] == gettext("Mountain Partnership")
+
+
+def test_the_header_draws_the_logo_s_mark_inline_beside_the_name(client):
+    page = text(client.get("/fr/"))
+    brand = re.search(r'<a class="brand" href="/fr/">(.*?)</a>', page).group(1)
+    assert f"{identity.MARK}</svg>Partenariat de la montagne" in brand
+    assert 'aria-hidden="true"' in brand
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
