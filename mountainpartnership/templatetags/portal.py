@@ -85,9 +85,13 @@ SECONDARY_BUTTON_TAGS = {"outline", "secondary", "link", "cancel", "minor", "too
 @register.filter
 def button_class(attrs):
     """` class="…"` for an allauth button element: a link looks like a button; cancelling,
-    resending and tools are secondary buttons, the main action a primary one."""
+    resending and tools are secondary buttons, removing one in red, the main action a
+    primary one."""
     classes = ["button"] if attrs.get("href") else []
-    if SECONDARY_BUTTON_TAGS & set(attrs.get("tags") or []):
+    tags = set(attrs.get("tags") or [])
+    if "danger" in tags:
+        classes.append("danger")
+    elif SECONDARY_BUTTON_TAGS & tags:
         classes.append("secondary")
     return format_html(' class="{}"', " ".join(classes)) if classes else ""
 

@@ -213,3 +213,22 @@ def test_the_newsletter_page_says_when_there_is_no_edition_yet(client):
     sent_edition()
     page = text(client.get("/en/newsletter/"))
     assert empty not in page and "/en/newsletter/2006-04/" in page
+
+
+@pytest.mark.parametrize(
+    ("attrs", "html"),
+    [
+        ({"type": "submit", "tags": ["prominent", "login"]}, ""),
+        ({"type": "submit", "tags": ["outline", "primary", "mfa", "cancel"]}, ' class="secondary"'),
+        ({"type": "submit", "tags": ["danger", "delete"]}, ' class="danger"'),
+        (
+            {"href": "/en/accounts/login/code/", "tags": ["prominent", "outline"]},
+            ' class="button secondary"',
+        ),
+        ({"href": "/en/"}, ' class="button"'),
+    ],
+)
+def test_allauth_buttons_take_the_design_system_s_classes(attrs, html):
+    from mountainpartnership.templatetags.portal import button_class
+
+    assert button_class(attrs) == html
