@@ -1,8 +1,6 @@
 import datetime
-from types import SimpleNamespace
 from urllib.parse import urlencode
 
-from django import forms
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +9,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Event, News
+from activities.filters import FundingFilter
+from activities.models import Event, FundingOpportunity, News
 from members.models import Area, Member, Region
 from members.views import type_counts, type_totals
 
@@ -99,18 +98,10 @@ def style(request):
             "logo_width": identity.logo_width(get_language()),
             "example_date": datetime.date(2006, 4, 1),
             "example_area": Area.objects.by_name().first(),
-            "filter": SimpleNamespace(form=ExampleFilters(request.GET or None)),
+            # The funding list's own filters, unbound: the panel as a list page shows it.
+            "filter": FundingFilter(queryset=FundingOpportunity.objects.none(), request=request),
         },
     )
-
-
-class ExampleFilters(forms.Form):
-    """The filter panel of the style page: a form of the shape list pages use."""
-
-    region = forms.ModelChoiceField(
-        Region.objects.by_name(), required=False, label=_("Region"), to_field_name="slug"
-    )
-    q = forms.CharField(required=False, label=_("Search"))
 
 
 def admin_login(request):
