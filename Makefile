@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # databases and Redis keys of their own (DATABASE_URL and REDIS_KEY_PREFIX override it).
 CHECKOUT := $(shell printf '%s' "$(CURDIR)" | cksum | cut -d' ' -f1)
 
-.PHONY: run code test pytest images mutants bench bench-newsletter bench-search bench-load backup restore install messages lint format system-deps clean
+.PHONY: run code test pytest images worldmap mutants bench bench-newsletter bench-search bench-load bench-2g screenshots backup restore install messages lint format system-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,10 +18,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-# axe-core, from the npm registry, for the browser tests' accessibility audit.
+# axe-core (the browser tests' accessibility audit) and world-atlas (`make worldmap`), from npm.
 node_modules/.installed: package.json package-lock.json | system-deps
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# The world map's geometry, from Natural Earth as the world-atlas package ships it on npm, into
+# mountainpartnership/worldmap/countries.json: committed, so `make run` and production need no
+# npm. Rerun after changing world-atlas's version; a test checks the file matches its source.
+worldmap: install node_modules/.installed
+	$(PY) -m mountainpartnership.worldmap.build
 
 # Compile the French and Spanish catalogues (pure Python: no gettext needed).
 messages: install
@@ -127,6 +133,20 @@ bench-load: install messages
 	@DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mountainpartnership_load_bench} \
 	  REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(PY) -m tests.services
 	$(PY) benchmarks/load.py
+
+# Time to a usable page on an emulated 2G line (250 kbit/s, 300 ms), cold, in Debian's Chromium
+# with JavaScript off: the demo data, gunicorn with production settings. Fails over 1.5 s.
+bench-2g: install messages system-deps
+	@DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mountainpartnership_2g_bench} \
+	  REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(PY) -m tests.services
+	$(PY) benchmarks/slow_network.py
+
+# Screenshots of the public pages and the sign-in page, desktop and phone, in the three
+# languages, into docs/screenshots/ (the demo data on a scratch database, served as in production).
+screenshots: install messages system-deps
+	@DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mountainpartnership_screenshots} \
+	  REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(PY) -m tests.services
+	$(PY) benchmarks/screenshots.py
 
 # A compressed pg_dump (custom format) of DATABASE_URL and the uploaded files, in one archive
 # under var/backups/; restore it with `make restore FILE=var/backups/backup-….tar` into a new,

@@ -35,6 +35,17 @@ from .services import NEEDS_REASON, activity_status_change, news_publish
 # Addresses typed without a scheme are https ones (Django 6 makes this the default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
+# The picture of a news post, an activity or an event, with its text in every language.
+PICTURE_FIELDSET = (
+    _("Picture"),
+    {
+        "fields": [
+            "picture",
+            *[f"picture_alt_{code}" for code, _name in settings.LANGUAGES],
+        ]
+    },
+)
+
 
 class ParticipationInline(admin.TabularInline):
     model = Participation
@@ -146,6 +157,7 @@ class ActivityAdmin(AccentInsensitiveSearch, HistoryAdmin, TranslationAdmin):
             description=TRANSLATION_NOTE,
         ),
         (_("Where and with whom"), {"fields": ["areas", "countries"]}),
+        PICTURE_FIELDSET,
     ]
 
     def get_queryset(self, request):
@@ -214,6 +226,7 @@ class EventAdmin(AccentInsensitiveSearch, HistoryAdmin, TranslationAdmin):
         ),
         *language_fieldsets("title", "description", "languages", description=TRANSLATION_NOTE),
         (_("Related"), {"fields": ["organisers", "areas", "activities"]}),
+        PICTURE_FIELDSET,
     ]
 
     @admin.display(description=_("starts"), ordering="starts_at")
@@ -265,6 +278,7 @@ class NewsAdmin(AccentInsensitiveSearch, WrittenInAnyLanguageAdmin, HistoryAdmin
     fieldsets = [
         (None, {"fields": ["slug", "status", "published_at", "member", "areas"]}),
         *language_fieldsets("title", "summary", "body", description=WRITTEN_NOTE),
+        PICTURE_FIELDSET,
     ]
 
     @admin.action(description=_("Approve and publish the selected posts"), permissions=["change"])

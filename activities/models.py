@@ -1,7 +1,7 @@
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -21,9 +21,56 @@ from mountainpartnership.limits import (
     URL_LENGTH,
     LongTextField,
 )
+from mountainpartnership.pictures import validate_picture
 
 # An activity not updated for this long is marked as stale on its page.
 STALE_AFTER = datetime.timedelta(days=183)
+
+# What a picture's alternative text may say: a sentence or two, as a screen reader reads it.
+ALT_TEXT = 250
+
+
+class Pictured(models.Model):
+    """An optional picture, resized at upload (mountainpartnership/pictures.py), and the text
+    that stands in for it, required in every language when there is a picture."""
+
+    picture = models.ImageField(
+        _("picture"),
+        upload_to="activities/pictures/",
+        blank=True,
+        width_field="picture_width",
+        height_field="picture_height",
+        validators=[validate_picture],
+        help_text=_(
+            "Optional: a PNG, JPEG or WebP image of at most 5 MB; the portal makes the smaller "
+            "copies pages show. Describe it below in English, French and Spanish."
+        ),
+    )
+    picture_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    picture_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    picture_alt = models.CharField(
+        _("alternative text"),
+        max_length=ALT_TEXT,
+        blank=True,
+        help_text=_(
+            "What the picture shows, for readers who cannot see it. Required in English, "
+            "French and Spanish when there is a picture."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    def picture_alt_errors(self) -> dict:
+        """For clean(): a picture needs its alternative text in every language; the error
+        stands on each language's field that lacks it."""
+        if not self.picture:
+            return {}
+        return {
+            f"picture_alt_{code}": _("Describe the picture in this language too.")
+            for code, _name in settings.LANGUAGES
+            if not (getattr(self, f"picture_alt_{code}") or "").strip()
+        }
 
 
 class ActivityQuerySet(models.QuerySet):
@@ -41,7 +88,7 @@ class ActivityQuerySet(models.QuerySet):
         )
 
 
-class Activity(models.Model):
+class Activity(Pictured):
     """Members' joint work in an area (§16-23): lead and partner members, a workplan, money, outputs."""
 
     class Status(models.TextChoices):
@@ -112,15 +159,21 @@ class Activity(models.Model):
         return reverse("activities:activity-detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        errors = self.picture_alt_errors()
         reasons = [getattr(self, f"status_reason_{code}") for code, _name in settings.LANGUAGES]
         if self.status in {self.Status.STALLED, self.Status.CANCELLED} and not any(reasons):
-            raise ValidationError({"status": _("Say why the activity is stalled or cancelled.")})
+            errors["status"] = _("Say why the activity is stalled or cancelled.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_over(self):
+        """Completed or cancelled: its status is a date it reached, not a state it is in."""
+        return self.status in {self.Status.COMPLETED, self.Status.CANCELLED}
 
     @property
     def is_stale(self):
-        return self.status not in {self.Status.COMPLETED, self.Status.CANCELLED} and (
-            timezone.now() - self.updated > STALE_AFTER
-        )
+        return not self.is_over and timezone.now() - self.updated > STALE_AFTER
 
     def leads(self):
         return [p.member for p in self.participations.all() if p.role == Participation.Role.LEAD]
@@ -250,7 +303,7 @@ class EventQuerySet(models.QuerySet):
         return self.filter(ends_at__lt=timezone.now()).order_by("-starts_at")
 
 
-class Event(models.Model):
+class Event(Pictured):
     """A face-to-face meeting, a webinar or an e-consultation period: the mountain calendar (§15)."""
 
     class Kind(models.TextChoices):
@@ -308,6 +361,10 @@ class Event(models.Model):
     def get_absolute_url(self):
         return reverse("activities:event-detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        if errors := self.picture_alt_errors():
+            raise ValidationError(errors)
+
     def local_start(self):
         return zones.local(self.starts_at, self.timezone)
 
@@ -318,6 +375,10 @@ class Event(models.Model):
 class FundingOpportunityQuerySet(models.QuerySet):
     def open(self):
         return self.filter(deadline__gte=timezone.localdate()).order_by("deadline", "pk")
+
+    def for_cards(self):
+        """With what a funding card shows: its regions, by name."""
+        return self.prefetch_related(models.Prefetch("regions", queryset=Region.objects.by_name()))
 
 
 class FundingOpportunity(models.Model):
@@ -380,8 +441,14 @@ class NewsQuerySet(models.QuerySet):
             "-published_at", "-pk"
         )
 
+    def for_cards(self):
+        """With what a news card shows: the member it is from and its areas, by name."""
+        return self.select_related("member").prefetch_related(
+            models.Prefetch("areas", queryset=Area.objects.by_name())
+        )
 
-class News(models.Model):
+
+class News(Pictured):
     """News from the secretariat and from members; members' posts wait for approval."""
 
     class Status(models.TextChoices):
@@ -428,4 +495,10 @@ class News(models.Model):
         return reverse("activities:news-detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        require_some_language(self, ["title", "summary", "body"])
+        errors = self.picture_alt_errors()
+        try:
+            require_some_language(self, ["title", "summary", "body"])
+        except ValidationError as error:
+            errors[NON_FIELD_ERRORS] = error.messages
+        if errors:
+            raise ValidationError(errors)

@@ -5,7 +5,14 @@ from .models import Activity, Event, Funding, FundingOpportunity, Milestone, New
 
 @register(Activity)
 class ActivityTranslationOptions(TranslationOptions):
-    fields = ("title", "summary", "description", "status_reason", "other_partners")
+    fields = (
+        "title",
+        "summary",
+        "description",
+        "status_reason",
+        "other_partners",
+        "picture_alt",
+    )
     required_languages = {"en": ("title", "summary")}
 
 
@@ -30,7 +37,7 @@ class OutputTranslationOptions(TranslationOptions):
 @register(Event)
 class EventTranslationOptions(TranslationOptions):
     # The languages an event is held in, named in each language ("anglais, espagnol").
-    fields = ("title", "description", "languages")
+    fields = ("title", "description", "languages", "picture_alt")
     required_languages = {"en": ("title",)}
 
 
@@ -43,4 +50,4 @@ class FundingOpportunityTranslationOptions(TranslationOptions):
 @register(News)
 class NewsTranslationOptions(TranslationOptions):
     # Members write news in their own language: none is required (News.clean asks for one).
-    fields = ("title", "summary", "body")
+    fields = ("title", "summary", "body", "picture_alt")

@@ -139,7 +139,7 @@ def funding_list(request):
 
 def news_list(request):
     notices = []
-    page = paginate(request, News.objects.published().select_related("member"), PER_PAGE, notices)
+    page = paginate(request, News.objects.published().for_cards(), PER_PAGE, notices)
     return render(
         request,
         "activities/news_list.html",

@@ -185,8 +185,14 @@ def main():
         f"{SUBSCRIBERS} subscribers, {WORKERS} Celery worker processes, SMTP sink on 127.0.0.1:{port}"
     )
 
+    # Two months after every edition the demo holds (it sends those of the last two months).
+    latest = Edition.objects.order_by("-month").values_list("month", flat=True).first()
+    first_month = (latest or datetime.date.today()).replace(day=1) + datetime.timedelta(days=62)
+    first_month = first_month.replace(day=1)
+    second_month = (first_month + datetime.timedelta(days=31)).replace(day=1)
+
     # 1. Throughput.
-    first = edition(datetime.date(2026, 12, 1))
+    first = edition(first_month)
     started = time.monotonic()
     for _ in range(WORKERS):
         deliver.delay(first.pk)
@@ -199,7 +205,7 @@ def main():
 
     # 2. Crash run.
     sink.received.clear()
-    second = edition(datetime.date(2027, 1, 1))
+    second = edition(second_month)
     for _ in range(WORKERS):
         deliver.delay(second.pk)
     wait_until(lambda: sent(second) >= SUBSCRIBERS // 2, every=0.05)

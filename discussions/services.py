@@ -76,7 +76,7 @@ def _refuse_unless_allowed(user, space, topic, kind):
     if reason is None:
         reason = rate_refusal(user, kind)
     if reason is not None:
-        raise ValidationError(reason, code="refused")
+        raise ValidationError(reason)
 
 
 def _speaking_for(user):
@@ -104,8 +104,9 @@ def _add_post(*, topic, user, body, language, now, source=Post.Source.WEB) -> Po
         created_at=now,
     )
     # A reply by email reaches here with no form before it: its length and characters are
-    # checked here, as the site's form checks them. The HTML is made from the body on save.
-    post.full_clean(exclude=["body_html"])
+    # checked here, as the site's form checks them (the HTML, made from the body on save, is
+    # not editable and so not checked).
+    post.full_clean()
     post.save()
     Follow.objects.get_or_create(user=user, topic=topic)
     transaction.on_commit(lambda: notify_post.delay(post.pk))
@@ -151,8 +152,7 @@ def post_edit(*, post: Post, user, body: str) -> Post:
     if not permissions.can_edit_post(user, post):
         raise ValidationError(
             _("This post can no longer be edited: posts can be changed for %(minutes)s minutes.")
-            % {"minutes": settings.DISCUSSIONS_EDIT_MINUTES},
-            code="refused",
+            % {"minutes": settings.DISCUSSIONS_EDIT_MINUTES}
         )
     if body != post.body:
         post.body = body
@@ -166,7 +166,7 @@ def post_delete(*, post: Post, user) -> Post:
     """The author takes a post down; it shows as deleted and the replies stay."""
     post = Post.objects.select_for_update().get(pk=post.pk)
     if not permissions.can_delete_post(user, post):
-        raise ValidationError(_("You can delete only your own posts."), code="refused")
+        raise ValidationError(_("You can delete only your own posts."))
     post.deleted_at = timezone.now()
     by(post, user).save(update_fields=["deleted_at"])
     return post
@@ -177,12 +177,12 @@ def post_flag(*, post: Post, user, reason: str) -> Flag:
     """Flag a post; enough flags from different people hide it pending review."""
     post = Post.objects.select_for_update().select_related("topic__space").get(pk=post.pk)
     if not permissions.can_flag(user, post):
-        raise ValidationError(_("You cannot flag this post."), code="refused")
+        raise ValidationError(_("You cannot flag this post."))
     # One report per person and post, reviewed or not (the database holds no more): a second
     # one after the secretariat's review is refused as a repeat, not left to fail there.
     flag, created = Flag.objects.get_or_create(post=post, user=user, defaults={"reason": reason})
     if not created:
-        raise ValidationError(_("You have already flagged this post."), code="refused")
+        raise ValidationError(_("You have already flagged this post."))
     open_flags = post.flags.filter(resolved_at=None).values("user").distinct().count()
     if open_flags >= settings.DISCUSSIONS_FLAGS_TO_HIDE and post.moderation == "visible":
         post.moderation = Post.Moderation.PENDING
@@ -191,7 +191,7 @@ def post_flag(*, post: Post, user, reason: str) -> Flag:
     return flag
 
 
-def _tell_author(decision: str, pk: int, reason: str = "") -> None:
+def _tell_author(decision: str, pk: int, reason: str) -> None:
     """Once the decision is committed, email it to the author of the post (or topic) `pk`,
     with the reason. `decision` is "hidden", "kept" (a post) or "locked" (a topic)."""
     from .tasks import moderation_notice
@@ -207,9 +207,9 @@ def post_moderate(*, post: Post, user, moderation: str, reason: str = "") -> Pos
     when it hides the post (or gives a new reason) and when it keeps visible a post that was
     reported or hidden; not when nothing was decided. Atomic."""
     if not is_secretariat(user):
-        raise ValidationError(_("Only the secretariat moderates posts."), code="refused")
+        raise ValidationError(_("Only the secretariat moderates posts."))
     if moderation == Post.Moderation.HIDDEN and not reason.strip():
-        raise ValidationError(_("Say why the post is hidden."), code="reason")
+        raise ValidationError(_("Say why the post is hidden."))
     post = Post.objects.select_for_update().get(pk=post.pk)
     before = post.moderation, post.moderation_reason
     reported = post.flags.filter(resolved_at=None).exists()
@@ -225,7 +225,7 @@ def post_moderate(*, post: Post, user, moderation: str, reason: str = "") -> Pos
     if moderation == Post.Moderation.HIDDEN and before != (moderation, post.moderation_reason):
         _tell_author("hidden", post.pk, post.moderation_reason)
     elif moderation == Post.Moderation.VISIBLE and (before[0] != moderation or reported):
-        _tell_author("kept", post.pk)
+        _tell_author("kept", post.pk, "")
     return post
 
 
@@ -243,7 +243,7 @@ def topic_moderate(
     topic's author in their language. Returns whether anything changed. A save, so the
     space's cached pages and search follow. Atomic."""
     if not is_secretariat(user):
-        raise ValidationError(_("Only the secretariat moderates topics."), code="refused")
+        raise ValidationError(_("Only the secretariat moderates topics."))
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     changes = {
         field: value
@@ -251,7 +251,7 @@ def topic_moderate(
         if value is not None and getattr(topic, field) != value
     }
     if changes.get("locked") and not reason.strip():
-        raise ValidationError(_("Say why the topic is locked."), code="reason")
+        raise ValidationError(_("Say why the topic is locked."))
     if not changes:
         return False
     for field, value in changes.items():

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from activities.models import STALE_AFTER, Activity, StatusChange
 from discussions.models import Post, Topic
@@ -107,6 +107,7 @@ def newsletter_figures(editions=6) -> dict:
         )
         .order_by("-month")[:editions]
     )
+    edition_reach(recent)
     return {
         "total": confirmed.count(),
         "languages": [(name, languages.get(code, 0)) for code, name in settings.LANGUAGES],
@@ -119,6 +120,31 @@ def newsletter_figures(editions=6) -> dict:
         "region_not_said": confirmed.filter(region=None).count(),
         "editions": recent,
     }
+
+
+def edition_reach(editions: list[Edition]) -> None:
+    """Set on each of `editions` `views` (its page in the web archive, in any language) and
+    `unsubscribed` (subscribers who left between its sending and the next edition's, or until
+    now for the last): two queries for all of them."""
+    paths = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            paths.update({edition.get_absolute_url(): edition for edition in editions})
+    views = Counter()
+    counted = PageView.objects.filter(path__in=paths).values_list("path").annotate(n=Sum("count"))
+    for path, count in counted.order_by():
+        views[paths[path].pk] += count
+    started = sorted((e.started_at, e.pk) for e in editions if e.started_at is not None)
+    left = Counter()
+    if started:
+        for when in Subscriber.objects.filter(unsubscribed_at__gte=started[0][0]).values_list(
+            "unsubscribed_at", flat=True
+        ):
+            # Counted for the last edition sent before the subscriber left.
+            left[[pk for start, pk in started if start <= when][-1]] += 1
+    for edition in editions:
+        edition.views = views[edition.pk]
+        edition.unsubscribed = left[edition.pk]
 
 
 def failure_figures() -> dict:

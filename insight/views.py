@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,10 +15,10 @@ from discussions.models import Space
 from discussions.permissions import can_read
 from members import permissions
 from members.models import Member
+from mountainpartnership.dates import date_format
 from mountainpartnership.spreadsheets import csv_response
 
-from . import coverage, figures, services
-from .charts import line_chart
+from . import charts, coverage, figures, services
 from .engagement import bouncing_focal_points, dormant_members, unconfirmed_focal_points
 from .forms import PartnerMessageForm, ReportDateForm, SearchForm
 from .matching import partner_activities, partner_members
@@ -41,33 +41,91 @@ def secretariat_only(view):
     return wrapped
 
 
+def dashboard_charts(years, breakdowns, activities, newsletter) -> dict:
+    """The dashboard's charts (insight.charts), from the figures its tables show."""
+    type_names = dict(Member.Type.choices)
+    return {
+        "members": charts.line_chart(
+            [str(year) for year, _counts in years],
+            [
+                (_("All members"), [sum(counts.values()) for _year, counts in years]),
+                *(
+                    (str(type_names[kind]), [counts[kind] for _year, counts in years])
+                    for kind in figures.TYPES
+                ),
+            ],
+            title=_("Members at the end of each year"),
+            axis=_("Members"),
+            nothing=_("No members yet."),
+        ),
+        "regions": charts.bar_chart(
+            [(region.name, region.n) for region in breakdowns["regions"]],
+            title=_("Members by region"),
+            axis=_("Members"),
+            nothing=_("No member has a region yet."),
+        ),
+        "activities": charts.bar_chart(
+            activities["by_status"],
+            title=_("Joint activities by status"),
+            axis=_("Joint activities"),
+            nothing=_("No joint activity yet."),
+        ),
+        "newsletter": charts.grouped_bar_chart(
+            [
+                (
+                    date_format(edition.month, "YEAR_MONTH_FORMAT"),
+                    [edition.sent, edition.failed, edition.unsubscribed, edition.views],
+                )
+                for edition in reversed(newsletter["editions"])
+            ],
+            series=[
+                lambda n: (
+                    ngettext("%(count)s delivered", "%(count)s delivered", n)
+                    % {"count": charts.number(n)}
+                ),
+                lambda n: (
+                    ngettext("%(count)s failed", "%(count)s failed", n)
+                    % {"count": charts.number(n)}
+                ),
+                lambda n: (
+                    ngettext("%(count)s unsubscribed since", "%(count)s unsubscribed since", n)
+                    % {"count": charts.number(n)}
+                ),
+                lambda n: (
+                    ngettext("%(count)s view on the web", "%(count)s views on the web", n)
+                    % {"count": charts.number(n)}
+                ),
+            ],
+            title=_("Newsletter reach, by edition"),
+            axis=_("Subscribers and page views"),
+            nothing=_("No edition has reached anyone yet."),
+        ),
+    }
+
+
 @secretariat_only
 def dashboard(request):
     years = figures.membership_by_year()
     type_names = dict(Member.Type.choices)
-    chart = line_chart(
-        [str(year) for year, _counts in years],
-        [
-            (str(type_names[kind]), [counts[kind] for _year, counts in years])
-            for kind in figures.TYPES
-        ],
-        _("Members by type, at the end of each year"),
-    )
+    breakdowns = figures.current_breakdowns()
+    activities = figures.activity_figures()
+    newsletter = figures.newsletter_figures()
+    drawn = dashboard_charts(years, breakdowns, activities, newsletter)
     months = figures.months_back(12)
     return render(
         request,
         "insight/dashboard.html",
         {
-            "chart": chart,
+            "charts": drawn,
             "years": [
                 (year, [counts[kind] for kind in figures.TYPES], sum(counts.values()))
                 for year, counts in years
             ],
             "types": [type_names[kind] for kind in figures.TYPES],
             "movements": figures.movements_by_year(),
-            **figures.current_breakdowns(),
-            "activities": figures.activity_figures(),
-            "newsletter": figures.newsletter_figures(),
+            **breakdowns,
+            "activities": activities,
+            "newsletter": newsletter,
             "failures": figures.failure_figures(),
             "discussions": figures.discussion_figures(months),
             "visits": figures.visits(months),

@@ -27,8 +27,14 @@ class MembersConfig(AppConfig):
     def ready(self):
         from allauth.mfa.signals import authenticator_added
 
+        from mountainpartnership import pictures
+
         # After modeltranslation's ready(): the history copies the per-language fields.
         from . import history  # noqa: F401
+        from .models import Member
+
+        # Logos are resized at upload as pictures are, to the widths they are shown at.
+        pictures.follow(Member, "logo", widths=pictures.LOGO_WIDTHS)
 
         post_migrate.connect(grant_secretariat_permissions, dispatch_uid="secretariat-permissions")
         authenticator_added.connect(

@@ -148,3 +148,17 @@ def readable_changes(records: Iterable) -> list:
                 (field_label(Member, "areas"), area_names(before), area_names(record))
             )
     return records
+
+
+def country_counts(members: MemberQuerySet) -> dict[str, int]:
+    """How many of `members` have their seat in each country (ISO alpha-2), in one query."""
+    return dict(members.order_by().values_list("country").annotate(total=models.Count("pk")))
+
+
+def country_region_counts(members: MemberQuerySet) -> list[tuple[str, int, int]]:
+    """(country, region id, how many) for `members`, in one query, in a stable order."""
+    return list(
+        members.order_by("country", "region")
+        .values_list("country", "region")
+        .annotate(total=models.Count("pk"))
+    )

@@ -1,4 +1,6 @@
 import datetime
+from collections import Counter
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -7,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -16,6 +19,7 @@ from activities.models import Activity
 from mountainpartnership.dates import date_format
 from mountainpartnership.listing import filter_notices, paginate, query_without_page
 from mountainpartnership.spreadsheets import csv_response
+from mountainpartnership.worldmap import WorldMap, world_map
 
 from . import permissions, services
 from .filters import MemberFilter
@@ -28,7 +32,7 @@ from .forms import (
     MembershipApplicationForm,
 )
 from .models import Area, FocalPointProposal, Invitation, Member, Representation, User
-from .selectors import PUBLIC_COLUMNS, member_csv_rows
+from .selectors import PUBLIC_COLUMNS, country_counts, country_region_counts, member_csv_rows
 
 MEMBERS_PER_PAGE = 50
 
@@ -59,6 +63,32 @@ def type_counts(totals: dict[str, int]) -> list[str]:
     ]
 
 
+def query_without(request, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def member_map(members, query: str = "", *, zoom: bool = False) -> WorldMap:
+    """`members` on the world map, each country linking to the directory filtered by it and by
+    `query` (the filters already in force). One query. With `zoom`, the map frames the
+    countries of the region most of `members` are in (the Andes' members are in Latin America,
+    with a few from Switzerland or the United States)."""
+    link = f"{reverse('members:member-list')}?{query}{'&' if query else ''}country="
+    label = _("Map of members by country")
+    if not zoom:
+        return world_map(country_counts(members), link=link, label=label)
+    rows = country_region_counts(members)
+    counts, regions = Counter(), Counter()
+    for country, region, total in rows:
+        counts[country] += total
+        regions[region] += total
+    home = regions.most_common(1)[0][0] if regions else None
+    focus = [country for country, region, _ in rows if region == home]
+    return world_map(counts, link=link, label=label, focus=focus)
+
+
 def member_list(request):
     member_filter = MemberFilter(request.GET or None, queryset=Member.objects.public())
     notices = filter_notices(member_filter)
@@ -80,6 +110,7 @@ def member_list(request):
             "notices": notices,
             "type_counts": type_counts(totals),
             "query": query_without_page(request),
+            "member_map": member_map(members, query_without(request, "page", "country")),
         },
     )
 
@@ -141,8 +172,9 @@ def area_detail(request, slug):
         slug=slug,
     )
     notices = []
-    members = Member.objects.public().filter(areas=area).select_related("region").by_name()
-    page = paginate(request, members, MEMBERS_PER_PAGE, notices)
+    members = Member.objects.public().filter(areas=area)
+    page = paginate(request, members.select_related("region").by_name(), MEMBERS_PER_PAGE, notices)
+    area_filter = "theme" if area.kind == Area.Kind.THEMATIC else "geo"
     return render(
         request,
         "members/area_detail.html",
@@ -152,6 +184,11 @@ def area_detail(request, slug):
             "notices": notices,
             "query": "",
             "activities": Activity.objects.filter(areas=area).by_title(),
+            "member_map": member_map(
+                members,
+                urlencode({area_filter: area.slug}),
+                zoom=area.kind == Area.Kind.GEOGRAPHIC,
+            ),
         },
     )
 

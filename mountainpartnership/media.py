@@ -49,6 +49,7 @@ INLINE_TYPES = {
     ".jpeg": "image/jpeg",
     ".gif": "image/gif",
     ".webp": "image/webp",
+    ".avif": "image/avif",
 }
 DOWNLOAD_TYPES = {
     ".pdf": "application/pdf",

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "django_structlog",
+    "imagekit",
     "simple_history",
     "mountainpartnership",
     "members",
@@ -442,6 +443,11 @@ INVITATION_DAYS = 14
 # Logos: size and formats accepted from members.
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+# Pictures of news, activities and events (mountainpartnership/pictures.py): the largest
+# upload, and the folder under MEDIA_ROOT where django-imagekit writes their resized copies
+# (public, as the pictures are).
+PICTURE_MAX_BYTES = 5 * 1024 * 1024
+IMAGEKIT_CACHEFILE_DIR = "renditions"
 
 # Discussions. An author may edit a post for this long; then "edited" shows.
 DISCUSSIONS_EDIT_MINUTES = 30

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.filters import FundingFilter
 from activities.models import Event, FundingOpportunity, News
 from members.models import Area, Member, Region
-from members.views import type_counts, type_totals
+from members.views import member_map, type_counts, type_totals
 
 from . import identity
 
@@ -34,10 +34,12 @@ def home(request):
                 for value, phrase in zip(Member.Type.values, type_counts(by_type), strict=True)
             ],
             "regions": regions,
+            "member_map": member_map(Member.objects.public()),
             "thematic": [area for area in areas if area.kind == Area.Kind.THEMATIC],
             "geographic": [area for area in areas if area.kind == Area.Kind.GEOGRAPHIC],
-            "news": News.objects.published()[:3],
+            "news": News.objects.published().for_cards()[:3],
             "events": Event.objects.upcoming()[:3],
+            "funding": FundingOpportunity.objects.open().for_cards()[:3],
         },
     )
 

@@ -52,7 +52,7 @@ def test_a_backup_restores_every_row_and_file(settings, tmp_path, scratch_databa
     source = row_counts(backups.database_url())
     restored = row_counts(scratch_database)
     assert restored == source
-    assert source["members_member"] == 133 and source["discussions_post"] == 32
+    assert source["members_member"] == 149 and source["discussions_post"] == 65
     assert (settings.MEDIA_ROOT / "consultations" / "eco" / "terms.pdf").read_bytes() == (
         b"%PDF-1.7 terms"
     )

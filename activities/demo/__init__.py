@@ -1,5 +1,6 @@
-"""Joint activities, events, funding and news from the secretariat's 2006 report, for
-demonstration. The JSON files beside this module hold them; FORMAT.md describes them."""
+"""Joint activities, events, funding and news from the secretariat's 2006 report, and the
+partnership's work since, up to the day the demo is loaded, for demonstration. The JSON files
+beside this module hold them; FORMAT.md describes them."""
 
 import datetime
 import json
@@ -21,6 +22,8 @@ from activities.models import (
     Participation,
     StatusChange,
 )
+from members.demo import dated, day, drawn
+from members.demo.pictures import landscape
 from members.models import Area, Member, Region
 from mountainpartnership import zones
 
@@ -36,12 +39,30 @@ def translated(field: str, values) -> dict[str, str]:
     return {f"{field}_{code}": values.get(code, "") for code, _name in settings.LANGUAGES}
 
 
-def day(value: str | None) -> datetime.date | None:
-    return datetime.date.fromisoformat(value) if value else None
-
-
 def at_noon_utc(value: str) -> datetime.datetime:
     return datetime.datetime.combine(day(value), datetime.time(12), tzinfo=datetime.UTC)
+
+
+def local(value: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(dated(value))
+
+
+def on_weekdays(item) -> datetime.timedelta:
+    """How far to move a coming event, dated from today, so that it does not open on a weekend
+    (one that has begun, such as an open e-consultation, keeps its dates)."""
+    starts = local(item["starts"])
+    fixed = item["starts"] == dated(item["starts"])
+    if fixed or starts.date() <= day("today") or starts.weekday() < 5:
+        return datetime.timedelta(0)
+    return datetime.timedelta(days=7 - starts.weekday())
+
+
+def with_picture(record, item) -> None:
+    """A drawn landscape for the records whose item asks for one, with its alt text."""
+    if item.get("picture"):
+        drawn(record.picture, f"{item['slug']}.png", lambda: landscape(item["slug"]))
+        for code, _name in settings.LANGUAGES:
+            setattr(record, f"picture_alt_{code}", item["picture"]["alt"][code])
 
 
 @transaction.atomic
@@ -67,8 +88,9 @@ def demo_load() -> Counter:
             end_date=day(item["end"]),
             status=last["status"],
             status_since=at_noon_utc(last["on"]),
-            updated=at_noon_utc(
-                max([last["on"], *[m["done"] for m in item["milestones"] if m["done"]]])
+            updated=max(
+                at_noon_utc(on)
+                for on in [last["on"], *[m["done"] for m in item["milestones"] if m["done"]]]
             ),
             **translated("title", item["title"]),
             **translated("summary", item["summary"]),
@@ -76,6 +98,7 @@ def demo_load() -> Counter:
             **translated("status_reason", reason),
             **translated("other_partners", item["other_partners"]),
         )
+        with_picture(activity, item)
         activity.full_clean()
         activity.save()
         activity.areas.set([areas[slug] for slug in item["themes"] + item["geos"]])
@@ -145,14 +168,13 @@ def demo_load() -> Counter:
     for item in read("events.json"):
         if item["slug"] in existing:
             continue
+        moved = on_weekdays(item)
         event = Event(
             slug=item["slug"],
             kind=item["kind"],
             # Wall-clock times in the event's zone (FORMAT.md).
-            starts_at=zones.to_utc(
-                datetime.datetime.fromisoformat(item["starts"]), item["timezone"]
-            ),
-            ends_at=zones.to_utc(datetime.datetime.fromisoformat(item["ends"]), item["timezone"]),
+            starts_at=zones.to_utc(local(item["starts"]) + moved, item["timezone"]),
+            ends_at=zones.to_utc(local(item["ends"]) + moved, item["timezone"]),
             timezone=item["timezone"],
             city=item["city"],
             country=item["country"],
@@ -161,6 +183,7 @@ def demo_load() -> Counter:
             **translated("title", item["title"]),
             **translated("description", item["description"]),
         )
+        with_picture(event, item)
         event.full_clean()
         event.save()
         event.organisers.set([members[slug] for slug in item["organisers"]])
@@ -199,12 +222,13 @@ def demo_load() -> Counter:
         news = News(
             slug=item["slug"],
             status=News.Status.PUBLISHED,
-            published_at=datetime.datetime.fromisoformat(item["published"].replace("Z", "+00:00")),
+            published_at=local(item["published"].replace("Z", "+00:00")),
             member=members.get(item["member"]) if item["member"] else None,
             **translated("title", item["title"]),
             **translated("summary", item["summary"]),
             **translated("body", item["body"]),
         )
+        with_picture(news, item)
         news.full_clean()
         news.save()
         created["news posts"] += 1

@@ -1,6 +1,8 @@
 """Discussions from the secretariat's 2006 report, for demonstration: the microfinance
 "Discussion on-line" (§21), topics in area spaces, and an e-consultation on mountain
-ecotourism (§15, §18) with contributions in three languages. Held in discussions.json."""
+ecotourism (§15, §18) with contributions in three languages; then the discussions of recent
+weeks in most area spaces and an e-consultation on mountain water that is open, dated relative
+to the day the demo is loaded. Held in discussions.json."""
 
 import datetime
 import json
@@ -14,6 +16,7 @@ from django.db.models import F
 
 from discussions.models import Consultation, Post, Reader, Space, Topic
 from discussions.services import consultation_save
+from members.demo import dated
 from members.models import Member, Representation, User
 from mountainpartnership import zones
 
@@ -25,8 +28,8 @@ def translated(field: str, values) -> dict[str, str]:
     return {f"{field}_{code}": values.get(code, "") for code, _name in settings.LANGUAGES}
 
 
-def moment(value: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(value)
+def moment(value: str | None) -> datetime.datetime | None:
+    return datetime.datetime.fromisoformat(dated(value)) if value else None
 
 
 def person(item, members) -> tuple[User, bool]:
@@ -115,6 +118,7 @@ def demo_load() -> Counter:
         # Opening and closing are wall-clock times in the consultation's zone.
         opens = zones.to_utc(moment(item["opens"]), item["timezone"])
         closes = zones.to_utc(moment(item["closes"]), item["timezone"])
+        published = moment(item["synthesis_published"])
         consultation = consultation_save(
             Consultation(
                 slug=item["slug"],
@@ -122,10 +126,10 @@ def demo_load() -> Counter:
                 opens_at=opens,
                 closes_at=closes,
                 timezone=item["timezone"],
-                synthesis_published_at=moment(item["synthesis_published"]),
-                # Their emails went out in 2006.
-                closing_sent_at=closes,
-                synthesis_sent_at=moment(item["synthesis_published"]),
+                synthesis_published_at=published,
+                # The emails of a consultation that has closed went out at the time.
+                closing_sent_at=closes if published else None,
+                synthesis_sent_at=published,
                 **translated("question", item["question"]),
                 **translated("background", item["background"]),
                 **translated("synthesis", item["synthesis"]),

@@ -1,25 +1,62 @@
-"""The partnership as the secretariat's 2006 report describes it, for demonstration.
+"""The partnership as the secretariat's 2006 report describes it, and as it has grown since,
+for demonstration.
 
-The JSON files beside this module hold the records; FORMAT.md describes them.
+The JSON files beside this module hold the records; FORMAT.md describes them. The history keeps
+its fixed dates; what is recent is dated relative to the day `loaddemo` runs ("today-25"), so
+the demo never looks abandoned.
 """
 
 import datetime
 import json
+import re
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from members.models import Area, FocalPoint, Member, Region, add_years
 
+from .pictures import initials, logo
+
 DEMO_DIR = Path(__file__).resolve().parent
-MEMBER_FILES = ["governments.json", "igos.json", "major_groups.json"]
+MEMBER_FILES = ["governments.json", "igos.json", "major_groups.json", "since_2006.json"]
+RELATIVE = re.compile(r"^today([+-]\d+)?")
 
 
 def read(name: str) -> list[dict]:
     return json.loads((DEMO_DIR / name).read_text(encoding="utf-8"))
+
+
+def dated(value: str | None) -> str | None:
+    """A date or time as the demo files write it, in ISO form: fixed ("2006-04-01",
+    "2006-04-10T09:00:00Z") or counted in days from the day the demo is loaded ("today-25",
+    "today+60T09:00")."""
+    match = RELATIVE.match(value or "")
+    if match is None:
+        return value
+    day = timezone.localdate() + datetime.timedelta(days=int(match.group(1) or 0))
+    return day.isoformat() + value[match.end() :]
+
+
+def day(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(dated(value)) if value else None
+
+
+def drawn(field, name: str, picture) -> None:
+    """Put a drawn picture in an image field, without saving the record. The drawing depends
+    only on its name, so a file already stored under that name (an earlier load) is kept."""
+    path = field.field.generate_filename(field.instance, name)
+    if default_storage.exists(path):
+        field.name = path
+        # The image's width and height fields, as a save of the file would fill them.
+        field.field.update_dimension_fields(field.instance, force=True)
+    else:
+        field.save(name, ContentFile(picture()), save=False)
 
 
 def translated(field: str, values: dict[str, str]) -> dict[str, str]:
@@ -43,8 +80,8 @@ def person(member: Member, role: str, data: dict) -> FocalPoint:
         email=data["email"],
         phone=data["phone"],
         languages=data["languages"],
-        start_date=datetime.date.fromisoformat(data["start"]),
-        end_date=datetime.date.fromisoformat(data["end"]) if data.get("end") else None,
+        start_date=day(data["start"]),
+        end_date=day(data.get("end")),
         **translated("title", data["title"]),
     )
     focal_point.full_clean()
@@ -89,7 +126,7 @@ def demo_load() -> Counter:
         for item in read(filename):
             if item["slug"] in existing:
                 continue
-            joined = datetime.date.fromisoformat(item["joined"])
+            joined = day(item["joined"])
             member = Member(
                 slug=item["slug"],
                 type=item["type"],
@@ -104,6 +141,9 @@ def demo_load() -> Counter:
                 **translated("name", item["name"]),
                 **translated("description", item["description"]),
             )
+            if item.get("logo"):
+                mark = item["acronym"] or initials(item["name"]["en"])
+                drawn(member.logo, f"{item['slug']}.png", partial(logo, item["slug"], mark))
             member.full_clean()
             member.save()
             member.areas.set([areas[slug] for slug in item["themes"] + item["geos"]])

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 
 from activities.models import StatusChange
@@ -68,7 +69,8 @@ def admin_form_data(client, activity, **changes):
     data = {
         key: value
         for key, value in form.initial.items()
-        if value is not None and not isinstance(value, list)
+        # A browser sends no file for a file field left alone.
+        if value is not None and not isinstance(value, list | FieldFile)
     }
     data.update({"countries": [], "areas": [], "start_date": "", "end_date": ""})
     for prefix in ["participations", "milestones", "funding", "outputs", "status_changes"]:

@@ -132,3 +132,22 @@ def test_the_audit_does_find_violations(browser):
     page.set_content('<html lang="en"><body><main><img src="x.png"><input></main></body></html>')
     assert {violation["id"] for violation in audit(page)} >= {"image-alt", "label"}
     context.close()
+
+
+def test_the_dashboard_and_its_charts_have_no_serious_accessibility_violations(
+    new_page, secretariat_user, demo, screenshot
+):
+    from tests.browser.conftest import sign_in_page
+    from tests.pages import sent_edition
+
+    reader = Subscriber.objects.create(
+        email="reader@example.org", language="es", status="confirmed"
+    )
+    sent_edition().deliveries.create(subscriber=reader, language="es", status="sent")
+    page = new_page(javascript=True)  # for axe-core only
+    sign_in_page(page, secretariat_user, secretariat_user.totp_secret)
+    for language in ["en", "fr", "es"]:
+        page.goto(f"/{language}/dashboard/")
+        assert page.locator("svg.chart[role=img]").count() == 4
+        screenshot(page, f"dashboard-charts-{language}")
+        assert audit(page) == [], language

@@ -98,6 +98,20 @@ def test_a_reported_post_still_visible_and_kept_reaches_its_author(
     assert message.subject == f"Your post in “{post.topic.title}” stays visible"
 
 
+def test_each_decision_is_emailed_even_two_at_once(
+    secretariat_user, django_capture_on_commit_callbacks
+):
+    # One email per decision, however often its task runs; two decisions are two emails.
+    author = author_in("en")
+    first, second = PostFactory(author=author), PostFactory(author=author)
+    with django_capture_on_commit_callbacks(execute=True):
+        for post in [first, second]:
+            services.post_moderate(
+                post=post, user=as_secretariat(secretariat_user), moderation="hidden", reason="Spam"
+            )
+    assert [message.to for message in mail.outbox] == [[author.email], [author.email]]
+
+
 def test_hiding_from_a_posts_page_in_the_admin_tells_the_author_too(admin):
     author = author_in("en")
     post = PostFactory(author=author)

@@ -263,6 +263,25 @@ def test_a_post_speaks_for_the_first_member_the_author_currently_represents():
     assert post.member == first
 
 
+REPLY_QUERIES = 20  # the checks of the form and the limits, the post, its history, the follow
+EDIT_QUERIES = 5
+
+
+def test_replying_and_editing_take_a_fixed_number_of_queries(django_assert_num_queries):
+    # Replies arrive by email in bursts: the topic's space, the member spoken for and the
+    # post's topic are read with the rows that need them, not one query later each.
+    user = old_account(representative())
+    topic = TopicFactory(space=SpaceFactory())
+    # The first reply fills what the process keeps (content types and the like), which other
+    # tests may have filled already: the second one is counted.
+    services.reply_post(topic=topic, user=user, body="Hi", language="en")
+    with django_assert_num_queries(REPLY_QUERIES):
+        post = services.reply_post(topic=topic, user=user, body="Hello", language="en")
+    post = Post.objects.get(pk=post.pk)
+    with django_assert_num_queries(EDIT_QUERIES):
+        services.post_edit(post=post, user=user, body="Hello again")
+
+
 def test_a_reply_by_email_too_long_for_the_site_is_refused_and_nothing_is_saved():
     from mountainpartnership.limits import LONG_TEXT
 
@@ -287,6 +306,8 @@ def test_editing_keeps_the_post_unmarked_when_the_text_is_the_same():
     post.refresh_from_db()
     assert post.body == "As it *is*" and post.body_html == "<p>As it <em>is</em></p>"
     assert post.edited_at is not None
+    # The post's history says who changed it.
+    assert post.history.latest().history_user == author
 
 
 def test_editing_after_the_window_is_refused_with_the_window_in_the_readers_language(settings):
@@ -314,6 +335,7 @@ def test_only_the_author_deletes_a_post():
     services.post_delete(post=post, user=author)
     post.refresh_from_db()
     assert post.deleted_at is not None and not post.shown
+    assert post.history.latest().history_user == author
 
 
 # Reports and moderation

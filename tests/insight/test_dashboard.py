@@ -1,6 +1,7 @@
 """The secretariat's dashboard, engagement and report pages; page views."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -9,14 +10,16 @@ from django.core.management import call_command
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from insight import visits
+from insight import figures, visits
 from insight.models import Nudge, PageView
 from members.models import Member
 from members.permissions import SECRETARIAT_GROUP
 from members.services import member_update
+from newsletter.models import Delivery, Subscriber
 from tests.conftest import sign_in, verified_user
 from tests.discussions.conftest import representative
 from tests.factories import ActivityFactory, FocalPointFactory, MemberFactory
+from tests.pages import sent_edition
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +67,7 @@ def test_the_dashboard_shows_the_partnership_in_figures(secretariat_client):
     assert "<caption>" in page  # the chart's figures, as a table
     assert "Couverture des traductions" in page or "Translation coverage" in page
     this_year = str(timezone.localdate().year)
-    assert f'<th scope="row">{this_year}</th><td>46</td><td>14</td><td>73</td><td>133</td>' in page
+    assert f'<th scope="row">{this_year}</th><td>46</td><td>14</td><td>89</td><td>149</td>' in page
 
 
 def test_the_translation_queue_links_to_the_admin_forms(secretariat_client):
@@ -209,3 +212,34 @@ def test_a_nudge_clicked_twice_sends_one_email_and_says_why(
     # The page offers no second nudge: it says when the last one went.
     row = page.split("Quiet Institute</a>")[1].split("</tr>")[0]
     assert "Envoyer une relance" not in row and f"Relance envoyée le {today}" in row
+
+
+def test_the_dashboard_draws_its_charts_with_the_figures_folded_beneath(secretariat_client):
+    call_command("loaddemo", verbosity=0)
+    edition = sent_edition()
+    reader = Subscriber.objects.create(
+        email="reader@example.org", language="fr", status="confirmed"
+    )
+    Delivery.objects.create(edition=edition, subscriber=reader, language="fr", status="sent")
+    page = secretariat_client.get("/fr/dashboard/").content.decode()
+    charts = re.findall(r'<svg [^>]*role="img" aria-label="([^"]*)"', page)
+    this_year = timezone.localdate().year
+    assert [label.split(" — ")[0] for label in charts] == [
+        f"Membres à la fin de chaque année (2002–{this_year})",
+        "Membres par région",
+        "Activités conjointes par statut",
+        "Portée de la lettre d’information, par numéro",
+    ], charts
+    _year, counts = figures.membership_by_year()[-1]
+    assert charts[0].split(" — ")[1].startswith("Tous les membres ")
+    assert f"→ {sum(counts.values())};" in charts[0]
+    # Each chart's table, folded beneath it.
+    assert page.count("<details><summary>Les chiffres</summary>") == 4
+    assert "avril 2006 1 remis, 0 en échec" in charts[3]
+    assert "<script" not in page
+
+
+def test_the_dashboard_says_so_when_there_is_nothing_to_draw(secretariat_client):
+    page = secretariat_client.get("/en/dashboard/").content.decode()
+    assert "No edition has reached anyone yet." in page
+    assert "No joint activity yet." in page

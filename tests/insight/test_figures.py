@@ -405,3 +405,29 @@ def test_the_report_gives_the_partnership_on_its_day(settings):
     assert len(report["visits"]) == 12
     assert report["visits"][0] == (date(2005, 5, 1), [0, 0, 0], 0)
     assert report["visits"][-1] == (date(2006, 4, 1), [0, 7, 0], 7)
+
+
+def test_each_edition_counts_its_views_on_the_web_and_who_left_after_it():
+    def at(day):
+        return datetime.datetime(2026, 3, day, 9, tzinfo=datetime.UTC)
+
+    february = Edition.objects.create(month=date(2026, 2, 1), status="sent", started_at=at(1))
+    march = Edition.objects.create(month=date(2026, 3, 1), status="sent", started_at=at(10))
+    for path, count in [
+        ("/en/newsletter/2026-02/", 5),
+        ("/fr/newsletter/2026-02/", 2),
+        ("/es/newsletter/2026-03/", 4),
+        ("/en/newsletter/", 100),  # the archive's list is no edition's
+    ]:
+        PageView.objects.create(day=date(2026, 3, 2), path=path, language="en", count=count)
+    for n, left in enumerate([at(1) - datetime.timedelta(hours=1), at(2), at(9), at(11)]):
+        Subscriber.objects.create(
+            email=f"gone{n}@example.org",
+            language="en",
+            status=Subscriber.Status.UNSUBSCRIBED,
+            unsubscribed_at=left,
+        )
+    found = {edition.pk: edition for edition in figures.newsletter_figures()["editions"]}
+    assert (found[february.pk].views, found[march.pk].views) == (7, 4)
+    # Left before February's sending: neither's; on the 2nd and the 9th: February's.
+    assert (found[february.pk].unsubscribed, found[march.pk].unsubscribed) == (2, 1)

@@ -123,10 +123,10 @@ def test_open_data_downloads_in_each_language_without_contact_data(client):
 def test_the_api_pages_filters_and_names_what_it_ignored(client):
     call_command("loaddemo", verbosity=0)
     data = client.get("/en/api/members/").json()
-    assert data["count"] == 133 and data["pages"] == 2 and len(data["results"]) == 100
+    assert data["count"] == 149 and data["pages"] == 2 and len(data["results"]) == 100
     assert data["next"].endswith("/en/api/members/?page=2") and data["previous"] is None
     second = client.get("/en/api/members/?page=2").json()
-    assert len(second["results"]) == 33
+    assert len(second["results"]) == 49
     filtered = client.get("/en/api/members/?type=government&region=nowhere").json()
     assert filtered["count"] == 46 and filtered["ignored"] == ["region"]
     assert client.get("/en/api/members/?page=9").status_code == 404

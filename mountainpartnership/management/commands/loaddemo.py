@@ -5,6 +5,7 @@ from django.utils.translation import gettext, ngettext
 from activities.demo import demo_load as activities_demo_load
 from discussions.demo import demo_load as discussions_demo_load
 from members.demo import demo_load as members_demo_load
+from newsletter.demo import demo_load as newsletter_demo_load
 
 # What the loaders count, said with the plural each number needs ("1 discussion space").
 COUNTED = {
@@ -28,20 +29,29 @@ COUNTED = {
     "e-consultations": lambda n: ngettext(
         "%(count)d e-consultation", "%(count)d e-consultations", n
     ),
+    "newsletter editions": lambda n: ngettext(
+        "%(count)d newsletter edition", "%(count)d newsletter editions", n
+    ),
 }
 
 
 class Command(BaseCommand):
     help = (
-        "Load the partnership described in the secretariat's 2006 report: regions, areas, 133 "
+        "Load the partnership described in the secretariat's 2006 report (regions, areas, 133 "
         "members with their focal points, joint activities, events, funding, news and "
-        "discussions. Creates "
-        "what is missing and changes nothing else."
+        "discussions) and its story since, up to today: members that joined later, recent news, "
+        "coming events, open calls, discussions, an open e-consultation and the newsletter's "
+        "last two editions. Creates what is missing and changes nothing else."
     )
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            created = members_demo_load() + activities_demo_load() + discussions_demo_load()
+            created = (
+                members_demo_load()
+                + activities_demo_load()
+                + discussions_demo_load()
+                + newsletter_demo_load()
+            )
         if options["verbosity"] < 1:
             return
         if created:
