@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # databases and Redis keys of their own (DATABASE_URL and REDIS_KEY_PREFIX override it).
 CHECKOUT := $(shell printf '%s' "$(CURDIR)" | cksum | cut -d' ' -f1)
 
-.PHONY: run code test pytest worldmap mutants bench bench-newsletter bench-search bench-load bench-2g screenshots backup restore install messages lint format system-deps clean
+.PHONY: run code test pytest images worldmap mutants bench bench-newsletter bench-search bench-load bench-2g screenshots backup restore install messages lint format system-deps clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,14 +47,25 @@ run: install messages
 code: install
 	@$(PY) manage.py localadmin --code
 
+# The logo's files under mountainpartnership/static/mountainpartnership/ (mark.svg, logo-<lang>.svg,
+# og-<lang>.png), drawn again from mountainpartnership/identity.py; they are committed, and a
+# test checks that they match the drawing.
+images: install system-deps
+	$(PY) -m mountainpartnership.identity
+
 # Tools the suite uses that come from Debian rather than PyPI (installed when missing,
 # as root on Debian; anywhere else, a clear line says what to install).
 # docker-compose validates docker-compose.yml; gettext's xgettext finds untranslated strings;
 # Chromium runs the browser tests (Playwright's own browser download does not work here).
+# Cairo and the DejaVu fonts draw the social preview from the logo (`make images`, and the
+# test that the committed PNGs are what the logo draws).
 SYSTEM_TOOLS := docker-compose:docker-compose xgettext:gettext chromium:chromium npm:npm
+SYSTEM_FILES := /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf:fonts-dejavu-core
 system-deps:
 	@missing=""; for pair in $(SYSTEM_TOOLS); do \
 	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	for pair in $(SYSTEM_FILES); do test -e $${pair%%:*} || missing="$$missing $${pair#*:}"; done; \
+	ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2 ' || missing="$$missing libcairo2"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing from Debian:$$missing"; \

@@ -1,6 +1,7 @@
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from .i18n import LANGUAGE_NAMES
 
@@ -28,3 +29,34 @@ def languages(request):
             for code, _name in settings.LANGUAGES
         ]
     }
+
+
+# The sections of the main navigation, in order: (URL name, label, other URL names whose
+# pages belong to the section).
+SECTIONS = [
+    ("members:member-list", _("Members"), []),
+    ("members:area-list", _("Areas"), []),
+    ("activities:activity-list", _("Activities"), []),
+    ("activities:event-list", _("Events"), []),
+    ("activities:funding-list", _("Funding"), []),
+    ("activities:news-list", _("News"), []),
+    ("discussions:space-list", _("Discussions"), ["discussions:consultation-list"]),
+    ("newsletter:subscribe", _("Newsletter"), []),
+    ("members:join", _("Join"), []),
+]
+
+
+def navigation(request):
+    """The main navigation, the section the page is in marked current: the one whose address
+    is the longest start of the page's (/en/members/join/ is Join, not Members)."""
+    path = request.path
+    sections = []
+    for name, label, others in SECTIONS:
+        prefixes = [reverse(url_name) for url_name in [name, *others]]
+        longest = max((len(prefix) for prefix in prefixes if path.startswith(prefix)), default=0)
+        sections.append({"url": prefixes[0], "label": label, "match": longest})
+    best = max(section["match"] for section in sections)
+    for section in sections:
+        match = section.pop("match")
+        section["current"] = best > 0 and match == best
+    return {"sections": sections}

@@ -128,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mountainpartnership.context_processors.languages",
+                "mountainpartnership.context_processors.navigation",
             ],
             # The date filter writes the first of the month as French does ("1er").
             "builtins": ["mountainpartnership.templatetags.dates"],

@@ -19,6 +19,9 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("style/", views.style, name="style"),
     path("", include("members.urls")),
     path("", include("activities.urls")),
     path("", include("newsletter.urls")),

@@ -106,6 +106,9 @@ BAD_TOKEN = {"token": "not-a-token-of-ours"}
 ACCESS = {
     "healthz": public(),
     "home": public(),
+    "privacy": public(),
+    "accessibility": public(),
+    "style": public(),
     "media": public(kwargs=lambda world: {"path": world.logo}),
     # members
     "members:member-list": public(),

@@ -589,6 +589,9 @@ POSTS: dict[str, Callable] = {}
 # Public views that take no POST (reads, downloads, links followed from an email).
 NO_POST = {
     "home",
+    "privacy",
+    "accessibility",
+    "style",
     "members:member-list",
     "members:member-csv",
     "members:join-sent",

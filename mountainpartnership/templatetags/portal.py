@@ -1,7 +1,9 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from mountainpartnership import identity
 from mountainpartnership.i18n import fallback_note, shown_language
 
 register = template.Library()
@@ -65,3 +67,37 @@ def record_lang(obj):
         if getattr(obj, field, None) == label:
             return fallback_lang(obj, field)
     return ""
+
+
+@register.simple_tag
+def without_placeholders(form):
+    """The form, its fields' placeholders removed: every field shows its label, and a
+    placeholder repeating it is cut short in a narrow box and gone once one types."""
+    for field in form.fields.values():
+        field.widget.attrs.pop("placeholder", None)
+    return form
+
+
+# allauth's tags for the buttons that are not the form's main action.
+SECONDARY_BUTTON_TAGS = {"outline", "secondary", "link", "cancel", "minor", "tool"}
+
+
+@register.filter
+def button_class(attrs):
+    """` class="…"` for an allauth button element: a link looks like a button; cancelling,
+    resending and tools are secondary buttons, removing one in red, the main action a
+    primary one."""
+    classes = ["button"] if attrs.get("href") else []
+    tags = set(attrs.get("tags") or [])
+    if "danger" in tags:
+        classes.append("danger")
+    elif SECONDARY_BUTTON_TAGS & tags:
+        classes.append("secondary")
+    return format_html(' class="{}"', " ".join(classes)) if classes else ""
+
+
+@register.simple_tag
+def logo_mark():
+    """The logo's mark, drawn inline (in an <svg viewBox="0 0 48 48">): the one drawing of
+    mountainpartnership/identity.py, no request of its own."""
+    return mark_safe(identity.MARK)
