@@ -49,7 +49,8 @@ def results(client, url):
 def hits(page):
     """(link, title, excerpt) of each result listed, in order, as HTML."""
     found = []
-    for item in re.findall(r"<li>(.*?)</li>", page.split('role="status"', 1)[-1], re.S):
+    listed = page.split('role="status"', 1)[-1].split("</main>", 1)[0]  # not the footer's links
+    for item in re.findall(r"<li>(.*?)</li>", listed, re.S):
         link = re.search(r'<a href="([^"]*)"[^>]*>(.*?)</a>', item, re.S)
         excerpt = re.search(r"<small[^>]*>(.*?)</small>", item, re.S)
         found.append((link[1], link[2], excerpt[1] if excerpt else ""))
