@@ -124,18 +124,18 @@ def test_the_secretariat_moves_a_stalled_activity_on_and_its_reason_stays_behind
 ):
     from activities.models import Activity
 
-    activity = Activity.objects.get(slug="decentralised-cooperation-mountain-areas")
-    assert activity.status == "stalled" and "put on hold" in activity.status_reason_en
+    activity = Activity.objects.get(slug="water-for-highland-schools")
+    assert activity.status == "stalled" and "paused" in activity.status_reason_en
     page = admin_page
     page.goto(f"/admin/activities/activity/{activity.pk}/change/")
     page.locator("#id_status").select_option("under_way")
     page.locator("input[name=_save]").click()
     assert "/admin/activities/activity/" in page.url and "change" not in page.url
     reader = new_page(locale="en-GB")
-    reader.goto("/en/activities/decentralised-cooperation-mountain-areas/")
+    reader.goto(f"/en/activities/{activity.slug}/")
     status = reader.locator("dl.facts dd").first.inner_text()
-    assert status.startswith("Under way") and "put on hold" not in status, status
+    assert status.startswith("Under way") and "paused" not in status, status
     history = reader.locator("main ol").last.locator("li").all_inner_texts()
-    assert "Under way" in history[-1] and "put on hold" not in history[-1]
-    assert "Stalled" in history[-2] and "put on hold" in history[-2]
+    assert "Under way" in history[-1] and "paused" not in history[-1]
+    assert "Stalled" in history[-2] and "paused" in history[-2]
     screenshot(reader, "rules-7-activity-under-way-again")
