@@ -3,8 +3,9 @@
 `python -m mountainpartnership.identity` (`make images`) writes, from the drawing below, the
 files under static/mountainpartnership/ that use it: the mark (the favicon, mark.svg), the
 logo with the name in each language (logo-<lang>.svg), the social preview of each language
-(og-<lang>.png, 1200 × 630, what a link shared on a social network shows), rendered from
-the SVG by CairoSVG. The files are committed; tests/mountainpartnership/test_identity.py
+(og-<lang>.png, 1200 × 630, what a link shared on a social network shows), and the mark for
+the HTML newsletter (mark-email.png, 96 × 96 shown at 48: mail programs do not show SVG),
+rendered from the SVG by CairoSVG. The files are committed; tests/mountainpartnership/test_identity.py
 checks that they are what this module draws.
 """
 
@@ -81,7 +82,7 @@ def png(svg: str, width: int, height: int) -> bytes:
 
 def drawn() -> dict[str, bytes]:
     """Every file this module draws, by name under static/mountainpartnership/."""
-    files = {"mark.svg": mark_svg().encode()}
+    files = {"mark.svg": mark_svg().encode(), "mark-email.png": png(mark_svg(), 96, 96)}
     for language in NAMES:
         files[f"logo-{language}.svg"] = logo_svg(language).encode()
         files[f"og-{language}.png"] = png(og_svg(language), 1200, 630)

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
@@ -32,7 +31,7 @@ from mountainpartnership.mail import site_url
 
 from .forms import REGION_NOT_SAID, ImportForm, TestSendForm
 from .models import Delivery, Edition, Item, Subscriber
-from .rendering import render_edition
+from .rendering import html_email, html_preview, render_edition
 from .services import deliveries_retry_failed, edition_mark_ready, subscribers_import
 from .tasks import editions_due
 
@@ -298,7 +297,7 @@ class EditionAdmin(HistoryAdmin, TranslationAdmin):
         rendered = render_edition(edition, language)
         if request.GET.get("format") == "text":
             return HttpResponse(rendered.text, content_type="text/plain; charset=utf-8")
-        response = HttpResponse(rendered.html)
+        response = HttpResponse(html_preview(rendered))
         # The email as mail programs show it: its inline styles apply, in a sandbox where no
         # script can run and the page has no access to the portal's origin.
         response["Content-Security-Policy"] = (
@@ -319,14 +318,7 @@ class EditionAdmin(HistoryAdmin, TranslationAdmin):
             rendered = render_edition(edition, language).personalised(
                 manage_url=newsletter_page, unsubscribe_url=newsletter_page
             )
-            message = EmailMultiAlternatives(
-                rendered.subject,
-                rendered.text,
-                settings.DEFAULT_FROM_EMAIL,
-                [form.cleaned_data["email"]],
-            )
-            message.attach_alternative(rendered.html, "text/html")
-            message.send()
+            html_email(rendered, [form.cleaned_data["email"]]).send()
             self.message_user(
                 request, _("Test sent to %(email)s.") % {"email": form.cleaned_data["email"]}
             )

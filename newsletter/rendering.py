@@ -1,12 +1,17 @@
 """An edition as email, per language: light HTML (inline CSS) and a real plain-text version."""
 
+import base64
+import functools
 from dataclasses import dataclass
+from email.mime.image import MIMEImage
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from mountainpartnership import identity
 from mountainpartnership.i18n import fallback_note, shown_language
 from mountainpartnership.mail import site_url
 
@@ -28,6 +33,37 @@ class Rendered:
             return body.replace(MANAGE_URL, manage_url).replace(UNSUBSCRIBE_URL, unsubscribe_url)
 
         return Rendered(self.subject, fill(self.text), fill(self.html))
+
+
+# The logo travels inside the HTML email (multipart/related, shown by its cid: address), so that
+# mail programs show it without fetching anything: no remote image, nothing that could tell
+# anyone who opened the email. 2 KB of PNG, encoded once per language (see sending.py).
+LOGO_CID = "logo@mountainpartnership"
+
+
+@functools.cache
+def logo_png() -> bytes:
+    return (identity.STATIC / "mark-email.png").read_bytes()
+
+
+def html_email(rendered: "Rendered", to: list[str], headers=None) -> EmailMultiAlternatives:
+    """The edition as an HTML email with its plain-text version and its logo inline."""
+    message = EmailMultiAlternatives(
+        rendered.subject, rendered.text, settings.DEFAULT_FROM_EMAIL, to, headers=headers
+    )
+    message.attach_alternative(rendered.html, "text/html")
+    message.mixed_subtype = "related"
+    logo = MIMEImage(logo_png(), "png")
+    logo.add_header("Content-ID", f"<{LOGO_CID}>")
+    logo.add_header("Content-Disposition", "inline", filename="mountain-partnership.png")
+    message.attach(logo)
+    return message
+
+
+def html_preview(rendered: "Rendered") -> str:
+    """The HTML as a browser shows it, which knows no cid: address: the logo inline as data."""
+    data = base64.b64encode(logo_png()).decode()
+    return rendered.html.replace(f"cid:{LOGO_CID}", f"data:image/png;base64,{data}")
 
 
 # For the plain-text email, where a text stands in another language than the edition's.
@@ -105,6 +141,7 @@ def render_edition(edition: Edition, language: str) -> Rendered:
         "manage_url": MANAGE_URL,
         "unsubscribe_url": UNSUBSCRIBE_URL,
         "site_url": site_url(),
+        "logo_src": f"cid:{LOGO_CID}",
     }
     with translation.override(language):
         subject = render_to_string("newsletter/email/edition_subject.txt", context).strip()

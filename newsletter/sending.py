@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -29,7 +29,7 @@ from mountainpartnership.db import saved_in_bulk
 from mountainpartnership.mail import site_url
 
 from .models import Delivery, Edition, Subscriber
-from .rendering import Rendered, render_edition
+from .rendering import Rendered, html_email, render_edition
 from .tokens import manage_token
 
 BATCH = 100
@@ -140,11 +140,7 @@ def build_message(
         return EmailMessage(
             personal.subject, personal.text, settings.DEFAULT_FROM_EMAIL, [email], headers=headers
         )
-    message = EmailMultiAlternatives(
-        personal.subject, personal.text, settings.DEFAULT_FROM_EMAIL, [email], headers=headers
-    )
-    message.attach_alternative(personal.html, "text/html")
-    return message
+    return html_email(personal, [email], headers=headers)
 
 
 def message_for(delivery: Delivery, rendered: Rendered) -> EmailMessage:

@@ -41,6 +41,9 @@ def test_the_secretariat_builds_an_edition_with_two_items_and_sends_a_test(admin
     body = mail.outbox[0].body
     assert "seed fairs in cusco" in body.lower() and "__" not in body
     assert "Test sent to me@example.org." in page.locator(".messagelist").inner_text()
+    # The email's preview shows the logo (inline, as the email carries it).
+    page.goto(f"/admin/newsletter/edition/{edition.pk}/preview/fr/")
+    assert page.locator("img").evaluate("image => image.complete && image.naturalWidth") == 96
 
 
 def test_the_secretariat_approves_an_application(admin_page, live_server, new_page):

@@ -1,7 +1,9 @@
 """Editions sent exactly once, with the right headers, in the right language."""
 
 import datetime
+import email
 import html
+import re
 import socket
 import threading
 import time
@@ -16,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from mountainpartnership import identity
 from newsletter import sending
 from newsletter.models import Delivery, Edition, Item, Subscriber
 from newsletter.services import deliveries_retry_failed, edition_mark_ready
@@ -90,7 +93,14 @@ def test_an_edition_goes_to_each_subscriber_once_in_their_language_with_unsubscr
     )
     assert "NOT APPROVED" not in french.body
     html = french.alternatives[0][0]
-    assert "<script" not in html and "<img" not in html and len(html.encode()) < 100 * 1024
+    assert "<script" not in html and len(html.encode()) < 100 * 1024
+    # One image, the logo, travelling inside the email: nothing is fetched from anywhere.
+    assert re.findall(r"<img [^>]*src=\"([^\"]*)\"", html) == ["cid:logo@mountainpartnership"]
+    parsed = email.message_from_bytes(french.message().as_bytes())
+    assert parsed.get_content_type() == "multipart/related"
+    logo = [part for part in parsed.walk() if part.get_content_type() == "image/png"]
+    assert [part["Content-ID"] for part in logo] == ["<logo@mountainpartnership>"]
+    assert logo[0].get_payload(decode=True) == identity.drawn()["mark-email.png"]
     unsubscribe = french.extra_headers["List-Unsubscribe"]
     assert unsubscribe.startswith("<http") and "/fr/newsletter/unsubscribe/" in unsubscribe
     assert french.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -323,8 +333,16 @@ def test_preview_and_test_send_in_the_admin(secretariat_client, region):
         reverse("admin:newsletter_edition_test", args=[edition.pk]),
         {"email": "me@example.org", "language": "es"},
     )
-    assert messages_to("me@example.org")
+    (sent,) = messages_to("me@example.org")
+    assert (
+        sent.mixed_subtype == "related"
+        and "cid:logo@mountainpartnership" in sent.alternatives[0][0]
+    )
+    assert [a.get("Content-ID") for a in sent.attachments] == ["<logo@mountainpartnership>"]
     assert not Delivery.objects.exists()  # a test is not a delivery
+    # The preview is read in a browser, which knows no cid: address: the logo comes as data.
+    assert "cid:" not in preview.content.decode()
+    assert 'src="data:image/png;base64,' in preview.content.decode()
 
 
 def test_sending_is_refused_outside_the_secretariat(client, region):
@@ -422,7 +440,6 @@ def test_soft_events_change_nothing(region):
 
 
 def test_messages_encoded_once_per_language_arrive_whole_and_personal(region, smtp_server):
-    import email
     from email import policy
 
     from newsletter.tokens import manage_token
@@ -468,6 +485,10 @@ def test_messages_encoded_once_per_language_arrive_whole_and_personal(region, sm
         assert (html is not None) == (reader.format == "html")
         if html is not None:
             assert f"/newsletter/unsubscribe/{token}/" in html.get_content()
+            # The logo arrives inside the encoded template too, whole.
+            logo = [part for part in message.walk() if part.get_content_type() == "image/png"]
+            assert len(logo) == 1 and logo[0]["Content-ID"] == "<logo@mountainpartnership>"
+            assert logo[0].get_content() == identity.drawn()["mark-email.png"]
 
 
 def test_an_edition_scheduled_for_later_waits_for_its_time(secretariat_client, region):
