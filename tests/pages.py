@@ -30,6 +30,10 @@ PUBLIC_PAGES = [
     "data/",
     "members/join/",
     "accounts/login/",
+    "accounts/password/reset/",
+    "privacy/",
+    "accessibility/",
+    "style/",
 ]
 
 LANGUAGES = ["en", "fr", "es"]

@@ -9,7 +9,7 @@ from tests.pages import LANGUAGES
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.mark.parametrize("path", ["/en/activities/", "/fr/funding/", "/es/style/"])
+@pytest.mark.parametrize("path", ["/en/activities/", "/fr/funding/", "/es/style/", "/fr/members/"])
 def test_the_filter_panel_is_folded_on_a_phone_and_open_on_a_wide_screen(new_page, path):
     phone = new_page(width=360, height=740)
     phone.goto(path)
