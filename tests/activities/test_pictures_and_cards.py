@@ -263,3 +263,25 @@ def test_the_lists_are_cards_with_their_date(client, url):
     assert len(cards) == 1
     assert re.search(r"\d{4}", cards[0])  # a date
     assert '<ol class="cards">' in page
+
+
+def test_an_event_of_several_days_shows_its_last_day_too(client):
+    # Four weeks of e-consultation, begun before today: still "upcoming" on the home page,
+    # so its card says until when. The days are those of its own zone (Rome: UTC+1).
+    EventFactory(
+        title_en="Water from the mountains",
+        timezone="Europe/Rome",
+        starts_at=timezone.now() - datetime.timedelta(days=12),
+        ends_at=datetime.datetime(2031, 3, 9, 23, 30, tzinfo=datetime.UTC),
+    )
+    EventFactory(
+        title_en="One-day webinar",
+        starts_at=datetime.datetime(2031, 3, 10, 13, 0, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2031, 3, 10, 15, 0, tzinfo=datetime.UTC),
+    )
+    for url in ["/en/", "/en/events/"]:
+        cards = card_texts(client.get(url).content.decode())
+        several = next(card for card in cards if card.startswith("Water"))
+        assert " – 10 March 2031 · " in several, several
+        single = next(card for card in cards if card.startswith("One-day"))
+        assert "10 March 2031 · " in single and " – " not in single, single
