@@ -456,14 +456,21 @@ def application_token(application: MembershipApplication) -> str:
 
 
 @transaction.atomic
-def application_confirm(*, token: str) -> MembershipApplication | None:
-    """Confirm the applicant's address from the emailed link; valid for a week, idempotent.
-    Returns None for a link that is not (or no longer) valid."""
+def application_from_token(token: str, *, lock: bool = False) -> MembershipApplication | None:
+    """The application of an emailed confirmation link, valid for a week; None for a link
+    that is not (or no longer) valid."""
     try:
         pk = signing.loads(token, salt=APPLICATION_SALT, max_age=datetime.timedelta(days=7))
     except signing.BadSignature:
         return None
-    application = MembershipApplication.objects.select_for_update().filter(pk=pk).first()
+    applications = MembershipApplication.objects.all()
+    return (applications.select_for_update() if lock else applications).filter(pk=pk).first()
+
+
+def application_confirm(*, token: str) -> MembershipApplication | None:
+    """Confirm the applicant's address from the emailed link; valid for a week, idempotent.
+    Returns None for a link that is not (or no longer) valid."""
+    application = application_from_token(token, lock=True)
     if application is None:
         return None
     if application.status == MembershipApplication.Status.UNCONFIRMED:

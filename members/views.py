@@ -411,10 +411,13 @@ def join_sent(request):
 
 
 def join_confirm(request, token):
-    application = services.application_confirm(token=token)
+    """GET shows a button; only the POST confirms, so that a link scanner confirms nothing."""
+    if request.method == "POST":
+        application = services.application_confirm(token=token)
+        template = "members/join_confirmed.html"
+    else:
+        application = services.application_from_token(token)
+        template = "members/join_confirm.html"
     return render(
-        request,
-        "members/join_confirmed.html",
-        {"application": application},
-        status=200 if application else 404,
+        request, template, {"application": application}, status=200 if application else 404
     )

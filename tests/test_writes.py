@@ -595,7 +595,6 @@ NO_POST = {
     "members:member-list",
     "members:member-csv",
     "members:join-sent",
-    "members:join-confirm",
     "members:member-detail",
     "members:area-list",
     "members:area-detail",
@@ -719,6 +718,21 @@ def _(w):
     )
     assert MembershipApplication.objects.get().status == MembershipApplication.Status.UNCONFIRMED
     assert [message.to for message in mail.outbox] == [["ana@example.org"]]
+
+
+@post_view("members:join-confirm")
+def _(w):
+    from members.services import application_token
+
+    application = MembershipApplicationFactory()
+    url = f"/en/members/join/confirm/{application_token(application)}/"
+    # The link followed (by a person or a mail scanner) confirms nothing; the button does.
+    assert w.committed(lambda: Client().get(url)).status_code == 200
+    application.refresh_from_db()
+    assert application.status == MembershipApplication.Status.UNCONFIRMED
+    send(w, Client(), url, status=200)
+    application.refresh_from_db()
+    assert application.status == MembershipApplication.Status.PENDING
 
 
 @post_view("members:my-member-edit")
