@@ -146,8 +146,13 @@ def renewal_refusal(member: Member, today: datetime.date | None = None) -> str |
     """Why `member`'s term cannot be renewed today, or None. The rule for everyone, the
     secretariat included: a term is renewed inside its renewal window (from
     MEMBERSHIP_RENEWAL_WINDOW_DAYS before it ends, or after it has ended), and renewing takes
-    the end out of the window, so each term is renewed once."""
+    the end out of the window, so each term is renewed once. A member that has withdrawn has
+    no term to renew: it applies again."""
     today = today or timezone.localdate()
+    if member.status == Member.Status.WITHDRAWN:
+        return _("%(name)s has withdrawn from the partnership; to return, it applies again.") % {
+            "name": member.name
+        }
     if member.renewal_open(today):
         return None
     return _("The term ends on %(end)s; it can be renewed from %(opens)s.") % {

@@ -23,7 +23,7 @@ from members.models import (
     User,
     add_years,
 )
-from tests.conftest import verified_user
+from tests.conftest import as_secretariat, verified_user
 from tests.factories import (
     AreaFactory,
     FocalPointFactory,
@@ -483,6 +483,27 @@ def test_renewal_refusal_says_when_the_term_ends_and_when_renewal_opens(settings
     assert services.renewal_refusal(member) is None
     member.term_ends = TODAY() + 91 * DAY
     assert services.renewal_refusal(member) is not None
+
+
+def test_a_member_that_has_withdrawn_is_not_renewed_by_anyone(secretariat_user):
+    member = MemberFactory(
+        name_en="Andean Páramo Network",
+        status=Member.Status.WITHDRAWN,
+        term_ends=TODAY() - 30 * DAY,
+    )
+    with translation.override("fr"):
+        reason = services.renewal_refusal(member)
+    assert reason == (
+        "Andean Páramo Network s’est retiré du partenariat ; pour revenir, il doit présenter "
+        "une nouvelle demande."
+    ).replace(" ;", "\u202f;")
+    with pytest.raises(ValidationError):
+        services.member_term_renew(member=member, user=as_secretariat(secretariat_user))
+    result = services.members_renew_term(members=Member.objects.filter(pk=member.pk))
+    assert result.renewed == [] and [m for m, _reason in result.refused] == [member]
+    member.refresh_from_db()
+    assert member.term_ends == TODAY() - 30 * DAY
+    assert not TermRenewal.objects.filter(member=member).exists()
 
 
 def test_a_renewal_adds_a_full_term_to_the_end_or_to_today_once_ended(settings):
