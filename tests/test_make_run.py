@@ -47,6 +47,23 @@ print(edition.send_at.isoformat())
 """
 
 
+# One of the processes sharing the SQLite file: transactions that read, then write (as the
+# services do), all at once with the others.
+WRITER = """
+import sys
+import django
+django.setup()
+from django.db import connection, transaction
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE IF NOT EXISTS t (n integer)")
+for n in range(150):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM t")
+        cursor.execute("INSERT INTO t VALUES (%s)", [cursor.fetchone()[0]])
+print("done")
+"""
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -194,3 +211,26 @@ def test_an_edition_scheduled_a_minute_ahead_arrives_in_var_mail(stack):
     assert portal.wait(timeout=30) == 0, log[-4000:]
     time.sleep(0.5)
     assert session_processes(portal.pid) == []
+
+
+def test_the_server_and_the_worker_write_to_sqlite_at_once(tmp_path):
+    """make run's processes share one SQLite file: a transaction that reads, then writes,
+    waits for the others' instead of failing with "database is locked"."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "mountainpartnership.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outputs = [writer.communicate(timeout=120)[0] for writer in writers]
+    assert [output.split()[-1] for output in outputs] == ["done"] * 3, outputs
