@@ -314,9 +314,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Editions whose time has come are started every minute (EDITIONS_DUE_SECONDS: every that
 # many seconds instead; the test of `make run` does not wait for the minute to turn).
+EDITIONS_DUE_SECONDS = env.int("EDITIONS_DUE_SECONDS", default=0)
+if EDITIONS_DUE_SECONDS < 0:
+    raise ImproperlyConfigured(
+        "EDITIONS_DUE_SECONDS must be a number of seconds (0: every minute)."
+    )
 EDITIONS_DUE_EVERY = (
-    datetime.timedelta(seconds=env.int("EDITIONS_DUE_SECONDS"))
-    if env.str("EDITIONS_DUE_SECONDS", default="")
+    datetime.timedelta(seconds=EDITIONS_DUE_SECONDS)
+    if EDITIONS_DUE_SECONDS
     else crontab(minute="*")
 )
 # Every periodic task, in one place.
