@@ -237,7 +237,11 @@ def _(w):
 def _(w):
     member = FocalPointFactory(name="Staying Person").member
     proposal = FocalPointProposal.objects.create(
-        member=member, name="Not Chosen", email="n@example.org", start_date=timezone.localdate()
+        member=member,
+        name="Not Chosen",
+        email="n@example.org",
+        start_date=timezone.localdate(),
+        decline_reason="Not a staff member of the organisation.",
     )
     w.says(w.act(proposal, "decline"), "1 proposition refusée")
     proposal.refresh_from_db()
