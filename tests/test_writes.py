@@ -775,6 +775,26 @@ def _(w):
     assert Invitation.objects.get(member=member).email == "colleague@example.org"
 
 
+@post_view("members:my-member-invitation")
+def _(w):
+    member = MemberFactory()
+    client, _user = speaking_for(member)
+    send(
+        w,
+        client,
+        f"/en/my/{member.slug}/colleagues/",
+        {"email": "colleague@example.org", "language": "es"},
+    )
+    invitation = Invitation.objects.get(member=member)
+    page = f"/en/my/{member.slug}/colleagues/"
+    assert "Send again" in client.get(page).content.decode()
+    send(w, client, f"/en/my/{member.slug}/invitations/{invitation.pk}/", {"resend": "1"})
+    assert Invitation.objects.get(pk=invitation.pk).token != invitation.token
+    send(w, client, f"/en/my/{member.slug}/invitations/{invitation.pk}/", {"cancel": "1"})
+    assert not Invitation.objects.filter(pk=invitation.pk).exists()
+    assert "Send again" not in client.get(page).content.decode()
+
+
 @post_view("members:my-member-focal-point")
 def _(w):
     member = MemberFactory()
