@@ -60,7 +60,9 @@ def from_history(model, pks, fields) -> tuple[set, dict]:
     )
     edited, before, sent = set(), {}, {}
     for record in records:
-        text = tuple(record[field] for field in fields)
+        # An empty language is None or "" depending on the form that saved it, and a textarea
+        # posts its line breaks as CRLF: neither is an edit.
+        text = tuple((record[field] or "").replace("\r\n", "\n").strip() for field in fields)
         pk = record["id"]
         if pk in before and record["history_user__is_staff"] and text != before[pk]:
             edited.add(pk)

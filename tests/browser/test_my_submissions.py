@@ -71,5 +71,6 @@ def test_a_representative_sees_what_became_of_their_news_and_item(admin_page, ne
     assert "Foires aux semences andines" in mine and "Refusé" in mine
     assert "Déjà publié le mois dernier." in mine
     assert "Atelier sur l’eau à Cusco" in mine and "Publié" in mine
+    assert "modifié par le secrétariat" not in mine  # decided, not edited
     assert phone.evaluate("document.documentElement.scrollWidth") <= 320
     screenshot(phone, "my-submissions-fr-phone")

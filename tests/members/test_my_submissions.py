@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -150,6 +151,9 @@ def test_declining_news_in_the_admin_needs_a_reason_and_tells_the_author_once_in
     assert email.subject == "Non retenu\u202f: Foires aux semences"
     assert "Ce n’est pas une actualité du partenariat." in email.body
     assert "/fr/my/" in email.body
+    # A decision is not an edit of the text.
+    page = sign_in(Client(), french_representative).get("/fr/my/").content.decode()
+    assert "Refusé" in page and "modifié par le secrétariat" not in page
     with django_capture_on_commit_callbacks(execute=True):
         admin_save(secretariat_client, url, "news_form", decline_reason="Autre motif.")
         admin_save(secretariat_client, url, "news_form")
