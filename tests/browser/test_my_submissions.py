@@ -74,3 +74,40 @@ def test_a_representative_sees_what_became_of_their_news_and_item(admin_page, ne
     assert "modifié par le secrétariat" not in mine  # decided, not edited
     assert phone.evaluate("document.documentElement.scrollWidth") <= 320
     screenshot(phone, "my-submissions-fr-phone")
+
+
+def test_my_submissions_and_waiting_invitations_have_no_serious_accessibility_violations(
+    new_page, secretariat_user
+):
+    from activities.services import news_decline, news_submit
+    from members.services import invitation_send
+    from tests.browser.test_accessibility import audit
+
+    focal_point = FocalPointFactory(member__slug="condesan", languages="español")
+    author = verified_user(email=focal_point.email)
+    Representation.objects.create(
+        user=author, member=focal_point.member, role="focal_point", focal_point=focal_point
+    )
+    news = news_submit(
+        member=focal_point.member,
+        user=author,
+        language="es",
+        title="Ferias de semillas",
+        summary="Tres valles.",
+        body="Texto.",
+    )
+    news_decline(news=news, user=secretariat_user, reason="Ya publicada.")
+    invitation_send(
+        member=focal_point.member,
+        email="colega@example.org",
+        role="colleague",
+        language="es",
+        invited_by=author,
+    )
+    page = new_page(locale="es-ES", width=320, javascript=True)  # for axe-core only
+    sign_in_page(page, author, language="es")
+    for path in ["/es/my/", "/es/my/condesan/colleagues/"]:
+        page.goto(path)
+        assert audit(page) == [], path
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+    assert "Enviar de nuevo" in page.locator("main").inner_text()
