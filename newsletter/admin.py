@@ -32,7 +32,7 @@ from mountainpartnership.mail import site_url
 from .forms import REGION_NOT_SAID, ImportForm, TestSendForm
 from .models import Delivery, Edition, Item, Subscriber
 from .rendering import html_email, html_preview, render_edition
-from .services import deliveries_retry_failed, edition_mark_ready, subscribers_import
+from .services import deliveries_retry_failed, edition_mark_ready, item_decide, subscribers_import
 from .tasks import editions_due
 
 
@@ -115,6 +115,17 @@ class EditionItemFormSet(BaseInlineFormSet):
         form.instance.target_month = self.instance.month
         return super().save_new(form, commit=commit)
 
+    def save_existing(self, form, obj, commit=True):
+        # A change of status is a decision: the service makes it (and tells a member's
+        # item's author once).
+        if not commit or "status" not in form.changed_data:
+            return super().save_existing(form, obj, commit=commit)
+        status, obj.status = obj.status, form.initial["status"]
+        saved = super().save_existing(form, obj, commit=commit)
+        item_decide(item=saved, status=status, reason=saved.decline_reason)
+        saved.refresh_from_db()
+        return saved
+
 
 class ItemInline(WrittenInAnyLanguageAdmin, TranslationStackedInline):
     model = Item
@@ -139,9 +150,33 @@ class ItemAdmin(AccentInsensitiveSearch, WrittenInAnyLanguageAdmin, HistoryAdmin
     autocomplete_fields = ["member"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
-        (None, {"fields": ["status", "edition", "position", "target_month", "member", "link"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "status",
+                    "decline_reason",
+                    "edition",
+                    "position",
+                    "target_month",
+                    "member",
+                    "link",
+                ]
+            },
+        ),
         *language_fieldsets("title", "body", description=WRITTEN_NOTE),
     ]
+
+    def save_model(self, request, obj, form, change):
+        # A change of status is a decision: the service makes it (and tells the author once).
+        status = obj.status
+        decided = change and "status" in form.changed_data
+        if decided:
+            obj.status = form.initial["status"]
+        super().save_model(request, obj, form, change)
+        if decided:
+            item_decide(item=obj, user=request.user, status=status, reason=obj.decline_reason)
+            obj.refresh_from_db()
 
 
 @admin.register(Edition)

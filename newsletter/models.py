@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -9,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Area, Region
 from mountainpartnership.i18n import require_some_language
-from mountainpartnership.limits import EMAIL_LENGTH, PLANNED, TEXT, URL_LENGTH, LongTextField
+from mountainpartnership.limits import (
+    EMAIL_LENGTH,
+    PLANNED,
+    SHORT_TEXT,
+    TEXT,
+    URL_LENGTH,
+    LongTextField,
+)
 
 
 def new_key() -> str:
@@ -173,6 +181,12 @@ class Item(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     created = models.DateTimeField(_("submitted"), auto_now_add=True)
+    decline_reason = LongTextField(
+        _("reason for declining"),
+        max_length=SHORT_TEXT,
+        blank=True,
+        help_text=_("Required to decline a member's item; emailed to the person who sent it."),
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -184,6 +198,10 @@ class Item(models.Model):
 
     def clean(self):
         require_some_language(self, ["title", "body"])
+        if self.status == self.Status.DECLINED and not self.decline_reason.strip():
+            raise ValidationError(
+                {"decline_reason": _("Give the reason for declining; it is sent to the author.")}
+            )
 
 
 class Delivery(models.Model):

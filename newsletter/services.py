@@ -4,13 +4,15 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Region
+from members.models import DecisionNotice, Region
+from members.services import decision_tell
 from mountainpartnership.history import by
 from mountainpartnership.listing import shown
 
@@ -235,3 +237,51 @@ def item_submit(*, member, user, language: str, title: str, body: str, link: str
     item.full_clean()
     by(item, user).save()
     return item
+
+
+def item_tell_author(item) -> None:
+    """Tell a member's item's author the decision on it (once per decision; see
+    members.services.decision_tell). Inside the deciding transaction."""
+    from .models import Item
+
+    if item.status == Item.Status.APPROVED:
+        decision, reason = DecisionNotice.Decision.PUBLISHED, ""
+    elif item.status == Item.Status.DECLINED:
+        decision, reason = DecisionNotice.Decision.DECLINED, item.decline_reason
+    else:
+        return
+    language = next(
+        (code for code, _name in settings.LANGUAGES if getattr(item, f"title_{code}", "")), None
+    )
+    decision_tell(
+        record=item,
+        decision=decision,
+        author=item.submitted_by,
+        title=item.title,
+        reason=reason,
+        written_in=language,
+    )
+
+
+@transaction.atomic
+def item_decide(*, item, user=None, status: str, reason: str = "") -> bool:
+    """The secretariat approves an item for the newsletter, declines it (with a reason), or
+    puts it back to submitted; its author is emailed an approval or a refusal once. Returns
+    whether anything changed; ValidationError (nothing changed) for a refusal without a
+    reason. Atomic."""
+    from .models import Item
+
+    if status not in Item.Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    if item.status == status:
+        return False
+    item.status = status
+    fields = ["status"]
+    if status == Item.Status.DECLINED:
+        item.decline_reason = reason.strip()
+        fields.append("decline_reason")
+    item.full_clean()
+    by(item, user).save(update_fields=fields)
+    item_tell_author(item)
+    return True

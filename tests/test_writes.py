@@ -237,7 +237,11 @@ def _(w):
 def _(w):
     member = FocalPointFactory(name="Staying Person").member
     proposal = FocalPointProposal.objects.create(
-        member=member, name="Not Chosen", email="n@example.org", start_date=timezone.localdate()
+        member=member,
+        name="Not Chosen",
+        email="n@example.org",
+        start_date=timezone.localdate(),
+        decline_reason="Not a staff member of the organisation.",
     )
     w.says(w.act(proposal, "decline"), "1 proposition refusée")
     proposal.refresh_from_db()
@@ -783,6 +787,26 @@ def _(w):
         {"email": "colleague@example.org", "language": "es"},
     )
     assert Invitation.objects.get(member=member).email == "colleague@example.org"
+
+
+@post_view("members:my-member-invitation")
+def _(w):
+    member = MemberFactory()
+    client, _user = speaking_for(member)
+    send(
+        w,
+        client,
+        f"/en/my/{member.slug}/colleagues/",
+        {"email": "colleague@example.org", "language": "es"},
+    )
+    invitation = Invitation.objects.get(member=member)
+    page = f"/en/my/{member.slug}/colleagues/"
+    assert "Send again" in client.get(page).content.decode()
+    send(w, client, f"/en/my/{member.slug}/invitations/{invitation.pk}/", {"resend": "1"})
+    assert Invitation.objects.get(pk=invitation.pk).token != invitation.token
+    send(w, client, f"/en/my/{member.slug}/invitations/{invitation.pk}/", {"cancel": "1"})
+    assert not Invitation.objects.filter(pk=invitation.pk).exists()
+    assert "Send again" not in client.get(page).content.decode()
 
 
 @post_view("members:my-member-focal-point")

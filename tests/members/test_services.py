@@ -892,12 +892,16 @@ def test_a_confirmed_proposal_becomes_the_focal_point_from_its_date_or_today(
 
 def test_a_declined_proposal_changes_nothing_else_and_is_declined_once(andes, secretariat_user):
     declined = proposal(andes)
-    assert services.focal_point_proposal_decline(proposal=declined, user=secretariat_user)
+    assert services.focal_point_proposal_decline(
+        proposal=declined, user=secretariat_user, reason="Not a staff member of the organisation."
+    )
     declined.refresh_from_db()
     assert declined.status == FocalPointProposal.Status.DECLINED
     assert declined.decided_at is not None
     first = declined.decided_at
-    assert not services.focal_point_proposal_decline(proposal=declined, user=secretariat_user)
+    assert not services.focal_point_proposal_decline(
+        proposal=declined, user=secretariat_user, reason="Again."
+    )
     declined.refresh_from_db()
     assert declined.decided_at == first
     assert andes.focal_points.get().name == "Ana Quispe"
