@@ -182,13 +182,17 @@ def subscribers_import(*, data: bytes) -> ImportReport:
 @transaction.atomic
 def edition_mark_ready(*, edition, send_at=None) -> None:
     """Schedule an edition (now, if no time is given). Refused while a text lacks a
-    translation in a language that has subscribers, unless English fallback is chosen."""
+    translation in a language its segment's subscribers read, unless English fallback is
+    chosen."""
     from .models import Edition
     from .rendering import missing_translations
 
     if edition.status not in {Edition.Status.DRAFT, Edition.Status.READY}:
         raise ValidationError(_("This edition is already being sent or has been sent."))
-    languages = set(Subscriber.objects.confirmed().values_list("language", flat=True))
+    # Only the languages of the readers it is for: an edition to French readers needs French.
+    languages = set(
+        Subscriber.objects.confirmed().in_segment(edition).values_list("language", flat=True)
+    )
     missing = missing_translations(edition, languages)
     if missing and not edition.english_fallback:
         raise ValidationError(

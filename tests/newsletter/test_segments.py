@@ -5,6 +5,7 @@ import email
 from email import policy
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -188,8 +189,6 @@ def test_an_edition_fills_only_what_comes_in_its_window_and_only_as_a_draft():
 
     edition.status = Edition.Status.READY
     edition.save()
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError):
         edition_fill(edition=edition)
 
@@ -283,3 +282,24 @@ def test_only_the_secretariat_fills_an_edition_or_sees_its_segment_size(client):
     response = client.get(change)
     assert response.status_code == 302 and "will receive it" not in response.content.decode()
     assert not edition.items.exists()
+
+
+def test_an_edition_for_french_readers_needs_only_its_french_text():
+    reader("marie@example.org", language="fr")
+    reader("ana@example.org", language="es")
+    edition = Edition.objects.create(month=next_month())
+    Item.objects.create(
+        edition=edition,
+        status="approved",
+        target_month=edition.month,
+        title_en="Seed fairs",
+        title_fr="Foires aux semences",
+        body_en="In Cusco.",
+        body_fr="À Cusco.",
+    )
+    with pytest.raises(ValidationError, match="Not translated into es"):
+        edition_mark_ready(edition=edition)
+    edition.languages = ["fr"]
+    edition.save()
+    edition_mark_ready(edition=edition)
+    assert sending.edition_start(edition=edition) == 1
