@@ -193,7 +193,7 @@ def test_an_edition_fills_only_what_comes_in_its_window_and_only_as_a_draft():
         edition_fill(edition=edition)
 
 
-def test_an_item_only_for_the_readers_of_an_area_reaches_only_them(smtp_server):  # noqa: F811
+def test_an_item_only_for_the_readers_of_an_area_reaches_only_them(client, smtp_server):  # noqa: F811
     glaciers, forests = AreaFactory(name_en="Glaciers"), AreaFactory(name_en="Forests")
     edition = Edition.objects.create(month=next_month(), english_fallback=True)
     Item.objects.create(
@@ -220,9 +220,14 @@ def test_an_item_only_for_the_readers_of_an_area_reaches_only_them(smtp_server):
         assert "FOR ALL" in text
         for_glaciers = address in {"ice@example.org", "both@example.org"}
         assert ("GLACIER MONITORING NETWORK" in text) == for_glaciers, address
-    # The web version shows every section.
-    web = sending.render_edition(edition, "en")
-    assert "GLACIER MONITORING NETWORK" in web.text
+    # Marked as such, in the reader's language.
+    assert "(For readers of Glaciers)" in messages["ice@example.org"]
+    assert "(Pour les lecteurs du domaine Glaciers)" in messages["both@example.org"]
+    # The web version shows every section, marked.
+    edition.status = Edition.Status.SENT
+    edition.save()
+    page = client.get(edition.get_absolute_url()).content.decode()
+    assert "Glacier monitoring network" in page and "For readers of Glaciers" in page
 
 
 def test_a_segment_of_regions_languages_and_member_types():
