@@ -198,7 +198,8 @@ class EditionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["areas"].group()
+        if "areas" in self.fields:  # not once the edition is sent: then it is read-only
+            self.fields["areas"].group()
 
 
 @admin.register(Edition)

@@ -308,3 +308,15 @@ def test_an_edition_for_french_readers_needs_only_its_french_text():
     edition.save()
     edition_mark_ready(edition=edition)
     assert sending.edition_start(edition=edition) == 1
+
+
+def test_a_sent_editions_page_shows_its_segment_read_only(secretariat_client):
+    andes = AreaFactory(slug="andes", name_en="Andes")
+    edition = Edition.objects.create(
+        month=next_month(), status=Edition.Status.SENT, started_at=timezone.now()
+    )
+    edition.areas.set([andes])
+    page = secretariat_client.get(reverse("admin:newsletter_edition_change", args=[edition.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="areas"' not in html and "Sent to 0 subscribers." in html
