@@ -226,8 +226,8 @@ def smtp_server(settings):
 
 
 def test_permanent_and_temporary_smtp_failures_are_told_apart(region, smtp_server):
-    for email in ["ok@example.org", "gone@example.org", "busy@example.org"]:
-        subscriber(region, email)
+    for address in ["ok@example.org", "gone@example.org", "busy@example.org"]:
+        subscriber(region, address)
     edition = edition_with_items()
     edition_mark_ready(edition=edition)
     sending.edition_start(edition=edition)
