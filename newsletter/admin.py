@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from members.models import Region
-from mountainpartnership.admin import AccentInsensitiveSearch
+from mountainpartnership.admin import AccentInsensitiveSearch, BackToInbox
 from mountainpartnership.adminlog import log_changed
 from mountainpartnership.dates import date_format
 from mountainpartnership.db import natural_key
@@ -130,7 +130,9 @@ class ItemInline(WrittenInAnyLanguageAdmin, TranslationStackedInline):
 
 
 @admin.register(Item)
-class ItemAdmin(AccentInsensitiveSearch, WrittenInAnyLanguageAdmin, HistoryAdmin, TranslationAdmin):
+class ItemAdmin(
+    BackToInbox, AccentInsensitiveSearch, WrittenInAnyLanguageAdmin, HistoryAdmin, TranslationAdmin
+):
     written_fields = ("title", "body")
     list_display = ["title", "member", "target_month", "status", "edition", "position"]
     list_filter = ["status", "target_month", "edition"]
@@ -145,7 +147,7 @@ class ItemAdmin(AccentInsensitiveSearch, WrittenInAnyLanguageAdmin, HistoryAdmin
 
 
 @admin.register(Edition)
-class EditionAdmin(HistoryAdmin, TranslationAdmin):
+class EditionAdmin(BackToInbox, HistoryAdmin, TranslationAdmin):
     list_display = ["__str__", "status", "send_at", "started_at", "finished_at"]
     list_filter = ["status"]
     inlines = [ItemInline]
