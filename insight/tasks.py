@@ -106,9 +106,12 @@ def inbox_digest() -> int:
         if last is not None and newest <= last.newest:
             return 0
         readers = secretariat_readers()
+        by_language = {}
         for email, language in readers:
-            with translation.override(language):
-                entries = inbox.entries()
+            if language not in by_language:
+                with translation.override(language):
+                    by_language[language] = inbox.entries()
+            entries = by_language[language]
             send_templated(
                 "insight/email/inbox",
                 {
