@@ -105,13 +105,19 @@ admin.site.register(Member, MemberWithNotesAdmin)
 
 
 @admin.register(MemberNote)
-class MemberNoteAdmin(HistoryAdmin):
+class MemberNoteAdmin(AccentInsensitiveSearch, HistoryAdmin):
     list_display = ["member", "date", "kind", "by", "follow_up_on", "done"]
     list_filter = ["kind", "done"]
     list_select_related = ["member", "by"]
     search_fields = ["member__name_en", "text"]
     autocomplete_fields = ["member"]
     date_hierarchy = "date"
+
+    def get_actions(self, request):
+        # Django's bulk delete skips the service (and who deleted what); one by one instead.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def save_model(self, request, obj, form, change):
         member_note_save(note=obj, user=request.user)
@@ -122,4 +128,9 @@ class MemberNoteAdmin(HistoryAdmin):
 
 @admin.register(InboxDigest)
 class InboxDigestAdmin(ReadOnlyAdmin):
+    """What the daily email remembers; deleting a row would send the same list again."""
+
     list_display = ["sent_at", "newest", "entries", "recipients"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

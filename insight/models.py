@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mountainpartnership.limits import EMAIL_LENGTH, TEXT, LongTextField
+from mountainpartnership.limits import EMAIL_LENGTH, HAPPENED, PLANNED, TEXT, LongTextField
 
 
 class PageView(models.Model):
@@ -168,7 +168,7 @@ class MemberNote(models.Model):
     member = models.ForeignKey(
         "members.Member", on_delete=models.CASCADE, related_name="notes", verbose_name=_("member")
     )
-    date = models.DateField(_("date"), default=timezone.localdate)
+    date = models.DateField(_("date"), default=timezone.localdate, validators=[HAPPENED])
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CALL)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -179,7 +179,7 @@ class MemberNote(models.Model):
         verbose_name=_("from the secretariat"),
     )
     text = LongTextField(_("what was said"), max_length=TEXT)
-    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True, validators=[PLANNED])
     done = models.BooleanField(_("follow-up done"), default=False)
     created = models.DateTimeField(_("recorded"), auto_now_add=True)
 

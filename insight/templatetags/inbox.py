@@ -13,6 +13,7 @@ register = template.Library()
 def inbox_count(user):
     """How many entries wait (translations aside), for the secretariat; None for anyone else.
     One query for the count, and the group check `is_secretariat` makes."""
-    if not is_secretariat(user):
-        return None
-    return inbox.count()
+    # The admin's index asks twice (header and links): counted once per request's user.
+    if not hasattr(user, "_inbox_count"):
+        user._inbox_count = inbox.count() if is_secretariat(user) else None
+    return user._inbox_count

@@ -426,6 +426,10 @@ def change_form_data(member, **changes):
             "representations-MAX_NUM_FORMS": 1000,
             "renewals-TOTAL_FORMS": 0,
             "renewals-INITIAL_FORMS": 0,
+            "notes-TOTAL_FORMS": 0,
+            "notes-INITIAL_FORMS": 0,
+            "nudges-TOTAL_FORMS": 0,
+            "nudges-INITIAL_FORMS": 0,
         }
     )
     people = list(member.focal_points.order_by("pk"))
