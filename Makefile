@@ -33,15 +33,17 @@ worldmap: install node_modules/.installed
 messages: install
 	@$(VENV)/bin/pybabel compile --domain django --directory locale --statistics 2>&1 | grep -v '^$$' || true
 
-# The portal on this machine with nothing else installed: SQLite, Celery tasks in-process,
-# email written to var/mail. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
+# The portal on this machine with nothing else installed: the web server, a Celery worker and
+# the beat (manage.py runportal; Ctrl-C stops all three) on SQLite, with an embedded broker of
+# files under var/celery/ and email written to var/mail. DATABASE_URL and REDIS_URL switch to
+# PostgreSQL and Redis.
 run: install messages
-	@mkdir -p var
+	@mkdir -p $${VAR_DIR:-var}
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddemo
 	$(PY) manage.py search_rebuild
 	@$(PY) manage.py localadmin
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runportal 127.0.0.1:8000
 
 # The local secretariat login's current authenticator code (the admin asks for one).
 code: install

@@ -30,7 +30,7 @@ from .models import (
     Participation,
     StatusChange,
 )
-from .services import NEEDS_REASON, activity_status_change, news_publish
+from .services import NEEDS_REASON, activity_status_change, news_decide, news_publish
 
 # Addresses typed without a scheme are https ones (Django 6 makes this the default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -278,14 +278,25 @@ class NewsAdmin(
     filter_horizontal = ["areas"]
     actions = ["publish"]
     fieldsets = [
-        (None, {"fields": ["slug", "status", "published_at", "member", "areas"]}),
+        (None, {"fields": ["slug", "status", "decline_reason", "published_at", "member", "areas"]}),
         *language_fieldsets("title", "summary", "body", description=WRITTEN_NOTE),
         PICTURE_FIELDSET,
     ]
 
+    def save_model(self, request, obj, form, change):
+        # A change of status is a decision: the service makes it (and tells the author once).
+        status = obj.status
+        decided = change and "status" in form.changed_data
+        if decided:
+            obj.status = form.initial["status"]
+        super().save_model(request, obj, form, change)
+        if decided:
+            news_decide(news=obj, user=request.user, status=status, reason=obj.decline_reason)
+            obj.refresh_from_db()
+
     @admin.action(description=_("Approve and publish the selected posts"), permissions=["change"])
     def publish(self, request, queryset):
-        published = [news for news in queryset if news_publish(news=news)]
+        published = [news for news in queryset if news_publish(news=news, user=request.user)]
         log_changed(request, published, ["status", "published_at"])
         self.message_user(
             request,

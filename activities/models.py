@@ -454,6 +454,7 @@ class News(Pictured):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft, waiting for approval")
         PUBLISHED = "published", _("Published")
+        DECLINED = "declined", _("Declined")
 
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -480,6 +481,12 @@ class News(Pictured):
         verbose_name=_("submitted by"),
     )
     areas = models.ManyToManyField(Area, blank=True, related_name="news", verbose_name=_("areas"))
+    decline_reason = LongTextField(
+        _("reason for declining"),
+        max_length=SHORT_TEXT,
+        blank=True,
+        help_text=_("Required to decline a member's post; emailed to the person who sent it."),
+    )
 
     objects = NewsQuerySet.as_manager()
 
@@ -500,5 +507,9 @@ class News(Pictured):
             require_some_language(self, ["title", "summary", "body"])
         except ValidationError as error:
             errors[NON_FIELD_ERRORS] = error.messages
+        if self.status == self.Status.DECLINED and not self.decline_reason.strip():
+            errors["decline_reason"] = [
+                _("Give the reason for declining; it is sent to the author.")
+            ]
         if errors:
             raise ValidationError(errors)

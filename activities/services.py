@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from members.models import DecisionNotice
+from members.services import decision_tell
 from mountainpartnership.db import unique_slug
 from mountainpartnership.history import by
 
@@ -91,16 +93,78 @@ def news_submit(*, member, user, language: str, title: str, summary: str, body: 
     return news
 
 
+def written_in(record, field: str = "title") -> str | None:
+    """The first of the portal's languages `record`'s `field` is written in."""
+    return next(
+        (code for code, _name in settings.LANGUAGES if getattr(record, f"{field}_{code}", "")),
+        None,
+    )
+
+
+def news_tell_author(news: News) -> None:
+    """Tell a member's post's author the decision on it (once per decision; see
+    members.services.decision_tell). Inside the deciding transaction."""
+    if news.status == News.Status.PUBLISHED:
+        decision, reason = DecisionNotice.Decision.PUBLISHED, ""
+    elif news.status == News.Status.DECLINED:
+        decision, reason = DecisionNotice.Decision.DECLINED, news.decline_reason
+    else:
+        return
+    decision_tell(
+        record=news,
+        decision=decision,
+        author=news.author,
+        title=news.title,
+        reason=reason,
+        written_in=written_in(news),
+    )
+
+
 @transaction.atomic
-def news_publish(*, news: News) -> bool:
-    """Approve a draft and publish it now; False (and nothing changed) if it was already
-    published. A save, so the news list, the home page, the feed and search show it at once.
-    For the secretariat (the admin's action). Atomic; idempotent."""
+def news_publish(*, news: News, user=None) -> bool:
+    """Approve a draft (or a declined post) and publish it now; False (and nothing changed) if
+    it was already published. A save, so the news list, the home page, the feed and search
+    show it at once; its author is emailed once. For the secretariat (the admin's action and
+    form). Atomic; idempotent."""
     news = News.objects.select_for_update().get(pk=news.pk)
     if news.status == News.Status.PUBLISHED:
         return False
     news.status = News.Status.PUBLISHED
     news.published_at = timezone.now()
     news.full_clean()
-    news.save(update_fields=["status", "published_at"])
+    by(news, user).save(update_fields=["status", "published_at"])
+    news_tell_author(news)
+    return True
+
+
+@transaction.atomic
+def news_decline(*, news: News, user=None, reason: str) -> bool:
+    """Decline a member's post with a reason, emailed to its author once; it leaves the public
+    pages if it was on them. False (and nothing changed) if it was already declined;
+    ValidationError (nothing changed) without a reason. For the secretariat. Atomic."""
+    news = News.objects.select_for_update().get(pk=news.pk)
+    if news.status == News.Status.DECLINED:
+        return False
+    news.status = News.Status.DECLINED
+    news.decline_reason = reason.strip()
+    news.full_clean()
+    by(news, user).save(update_fields=["status", "decline_reason"])
+    news_tell_author(news)
+    return True
+
+
+@transaction.atomic
+def news_decide(*, news: News, user=None, status: str, reason: str = "") -> bool:
+    """The admin form's status change, made through the service of that decision (publish,
+    decline, or back to draft). Returns whether anything changed. Atomic."""
+    if status == News.Status.PUBLISHED:
+        return news_publish(news=news, user=user)
+    if status == News.Status.DECLINED:
+        return news_decline(news=news, user=user, reason=reason)
+    news = News.objects.select_for_update().get(pk=news.pk)
+    if news.status == status:
+        return False
+    news.status = status
+    news.full_clean()
+    by(news, user).save(update_fields=["status"])
     return True

@@ -13,12 +13,9 @@ latency and errors for each. It measures; it asserts nothing.
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +33,7 @@ EXTRA_MEMBERS = int(os.environ.get("BENCH_MEMBERS", "10000"))
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
 
 from benchmarks.directory import configure, fill  # noqa: E402
-from benchmarks.scratch import production_environment, recreate_database  # noqa: E402
+from benchmarks.scratch import production_server, recreate_database  # noqa: E402
 
 WRK_SCRIPT = """
 local paths = {%s}
@@ -82,22 +79,6 @@ def mix_paths() -> list[str]:
     return paths
 
 
-def server_env() -> dict:
-    return production_environment(
-        DATABASE_URL,
-        REDIS_URL,
-        ALLOWED_HOSTS="127.0.0.1",
-        # Plain HTTP on the loopback: in production TLS ends at the proxy in front.
-        SECURE_SSL_REDIRECT="false",
-        STATIC_ROOT=os.environ["STATIC_ROOT"],
-        BENCH_BARE_VIEW="true",
-        # As in production: anonymous pages from the Redis cache (directory.py turns it off).
-        PAGE_CACHE_SECONDS="600",
-        CONN_MAX_AGE="60",
-        REDIS_KEY_PREFIX=f"bench-load-{os.getpid()}",
-    )
-
-
 def wrk(script: Path, path: str) -> dict:
     result = subprocess.run(
         [
@@ -139,46 +120,32 @@ def main() -> int:
     fill(EXTRA_MEMBERS)
     paths = mix_paths()
     workers = 2 * os.cpu_count() + 1
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "mountainpartnership.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=server_env(),
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bench/bare", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
-        with tempfile.TemporaryDirectory() as scratch:
-            mix = Path(scratch) / "mix.lua"
-            quoted = ", ".join(f'"{path}"' for path in paths)
-            mix.write_text(WRK_SCRIPT % (quoted, BROWSER))
-            bare = Path(scratch) / "bare.lua"
-            bare.write_text(WRK_SCRIPT % ('"/bench/bare"', BROWSER))
-            print(
-                f"gunicorn: {workers} workers; wrk: 2 threads, {CONNECTIONS} connections, "
-                f"{DURATION} each; the mix has {len(paths)} addresses."
-            )
-            wrk(mix, "/")  # a first pass fills the cache, as a running site's is
-            results = [("the mix of public pages", wrk(mix, "/")), ("bare view", wrk(bare, "/"))]
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    with (
+        production_server(
+            DATABASE_URL,
+            REDIS_URL,
+            PORT,
+            "bench-load",
+            workers=workers,
+            ready_path="/bench/bare",
+            BENCH_BARE_VIEW="true",
+            CONN_MAX_AGE="60",
+            # As in production: a line per request (the other benchmarks quieten it).
+            LOG_LEVEL="INFO",
+        ),
+        tempfile.TemporaryDirectory() as scratch,
+    ):
+        mix = Path(scratch) / "mix.lua"
+        quoted = ", ".join(f'"{path}"' for path in paths)
+        mix.write_text(WRK_SCRIPT % (quoted, BROWSER))
+        bare = Path(scratch) / "bare.lua"
+        bare.write_text(WRK_SCRIPT % ('"/bench/bare"', BROWSER))
+        print(
+            f"gunicorn: {workers} workers; wrk: 2 threads, {CONNECTIONS} connections, "
+            f"{DURATION} each; the mix has {len(paths)} addresses."
+        )
+        wrk(mix, "/")  # a first pass fills the cache, as a running site's is
+        results = [("the mix of public pages", wrk(mix, "/")), ("bare view", wrk(bare, "/"))]
     print("\n| run | requests/s | median | p95 | errors | requests |")
     print("| --- | --- | --- | --- | --- | --- |")
     for name, result in results:

@@ -57,10 +57,20 @@ def fill_with_demo(database_url: str) -> None:
 
 
 @contextlib.contextmanager
-def production_server(database_url: str, redis_url: str, port: int, name: str):
-    """gunicorn with production settings on 127.0.0.1:`port`, serving the database and the
-    static files of `fill_with_demo`, the anonymous page cache on; yields its base URL and
-    stops it on leaving."""
+def production_server(
+    database_url: str,
+    redis_url: str,
+    port: int,
+    name: str,
+    *,
+    workers: int = 2,
+    ready_path: str = "/en/",
+    **values: str,
+):
+    """gunicorn with production settings and `workers` workers on 127.0.0.1:`port`, serving
+    the database and the static files of `fill_with_demo`, the anonymous page cache on, with
+    the environment `values` on top; yields its base URL once `ready_path` answers and stops it
+    on leaving."""
     import os
     import signal
     import subprocess
@@ -72,13 +82,16 @@ def production_server(database_url: str, redis_url: str, port: int, name: str):
     env = production_environment(
         database_url,
         redis_url,
-        ALLOWED_HOSTS="127.0.0.1",
-        # Plain HTTP on the loopback: in production TLS ends at the proxy in front.
-        SECURE_SSL_REDIRECT="false",
-        STATIC_ROOT=os.environ["STATIC_ROOT"],
-        PAGE_CACHE_SECONDS="600",
-        REDIS_KEY_PREFIX=f"{name}-{os.getpid()}",
-        LOG_LEVEL="WARNING",
+        **{
+            "ALLOWED_HOSTS": "127.0.0.1",
+            # Plain HTTP on the loopback: in production TLS ends at the proxy in front.
+            "SECURE_SSL_REDIRECT": "false",
+            "STATIC_ROOT": os.environ["STATIC_ROOT"],
+            "PAGE_CACHE_SECONDS": "600",
+            "REDIS_KEY_PREFIX": f"{name}-{os.getpid()}",
+            "LOG_LEVEL": "WARNING",
+            **values,
+        },
     )
     server = subprocess.Popen(
         [
@@ -87,7 +100,7 @@ def production_server(database_url: str, redis_url: str, port: int, name: str):
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            str(workers),
             "--log-level",
             "warning",
         ],
@@ -100,7 +113,7 @@ def production_server(database_url: str, redis_url: str, port: int, name: str):
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(f"{base}/en/", timeout=10)
+                urllib.request.urlopen(f"{base}{ready_path}", timeout=10)
                 break
             except OSError:
                 if time.monotonic() > deadline:

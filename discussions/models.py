@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -105,6 +105,24 @@ class Topic(models.Model):
         )
 
 
+def held_name(user_ref="author") -> Subquery:
+    """The name on the focal-point or alternate record the account (`user_ref`) holds, the
+    latest if several: how a representative who gave no name of their own is shown."""
+    from members.models import Representation
+
+    return Subquery(
+        Representation.objects.filter(user=OuterRef(user_ref), focal_point__isnull=False)
+        .order_by("-focal_point__start_date", "-pk")
+        .values("focal_point__name")[:1]
+    )
+
+
+class PostQuerySet(models.QuerySet):
+    def with_author_names(self):
+        """Each post with `author_held_name` (see held_name), for the pages that list posts."""
+        return self.annotate(author_held_name=held_name())
+
+
 class Post(models.Model):
     """A topic's opening post or a reply. The body is kept as written (Markdown) and as the
     sanitized HTML made from it on every save; pages show only the latter."""
@@ -157,6 +175,8 @@ class Post(models.Model):
         verbose_name=_("moderated by"),
     )
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+
+    objects = PostQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

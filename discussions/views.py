@@ -123,7 +123,11 @@ def topic_new(request, space):
 
 
 def _posts(topic):
-    return topic.posts.select_related("author", "member").order_by("created_at", "pk")
+    return (
+        topic.posts.select_related("author", "member")
+        .with_author_names()
+        .order_by("created_at", "pk")
+    )
 
 
 def topic_detail(request, space, topic):

@@ -101,6 +101,7 @@ def newsletter_figures(editions=6) -> dict:
     recent = list(
         Edition.objects.filter(status__in=[Edition.Status.SENDING, Edition.Status.SENT])
         .annotate(
+            deliveries_made=Count("deliveries"),
             sent=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
             deferred=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.DEFERRED)),
             failed=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
@@ -123,28 +124,41 @@ def newsletter_figures(editions=6) -> dict:
 
 
 def edition_reach(editions: list[Edition]) -> None:
-    """Set on each of `editions` `views` (its page in the web archive, in any language) and
-    `unsubscribed` (subscribers who left between its sending and the next edition's, or until
-    now for the last): two queries for all of them."""
+    """Set on each of `editions` `views` (its page in the web archive, in any language),
+    `views_by_language` ((language name, views) in each language), `unsubscribed`
+    (subscribers who left by their own link between its sending and the next edition's, or
+    until now for the last) and `bounced` (addresses the provider reported as bouncing or
+    complaining in that time): two queries for all of them. No pixel, no rewritten link:
+    only what the server sees anyway."""
     paths = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            paths.update({edition.get_absolute_url(): edition for edition in editions})
-    views = Counter()
+            paths.update({edition.get_absolute_url(): (edition, code) for edition in editions})
+    views = defaultdict(Counter)
     counted = PageView.objects.filter(path__in=paths).values_list("path").annotate(n=Sum("count"))
     for path, count in counted.order_by():
-        views[paths[path].pk] += count
+        edition, code = paths[path]
+        views[edition.pk][code] += count
     started = sorted((e.started_at, e.pk) for e in editions if e.started_at is not None)
-    left = Counter()
+    left, bounced = Counter(), Counter()
     if started:
-        for when in Subscriber.objects.filter(unsubscribed_at__gte=started[0][0]).values_list(
-            "unsubscribed_at", flat=True
-        ):
+        gone = Subscriber.objects.filter(unsubscribed_at__gte=started[0][0]).values_list(
+            "unsubscribed_at", "status"
+        )
+        for when, status in gone:
             # Counted for the last edition sent before the subscriber left.
-            left[[pk for start, pk in started if start <= when][-1]] += 1
+            edition = [pk for start, pk in started if start <= when][-1]
+            if status == Subscriber.Status.UNSUBSCRIBED:
+                left[edition] += 1
+            elif status in {Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED}:
+                bounced[edition] += 1
     for edition in editions:
-        edition.views = views[edition.pk]
+        edition.views = sum(views[edition.pk].values())
+        edition.views_by_language = [
+            (name, views[edition.pk][code]) for code, name in settings.LANGUAGES
+        ]
         edition.unsubscribed = left[edition.pk]
+        edition.bounced = bounced[edition.pk]
 
 
 def failure_figures() -> dict:

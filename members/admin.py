@@ -527,11 +527,20 @@ class FocalPointProposalAdmin(BackToInbox, admin.ModelAdmin):
 
     @admin.action(description=_("Decline the selected proposals"), permissions=["change"])
     def decline(self, request, queryset):
-        declined = [
-            proposal
-            for proposal in queryset
-            if focal_point_proposal_decline(proposal=proposal, user=request.user)
-        ]
+        declined = []
+        for proposal in queryset:
+            try:
+                if focal_point_proposal_decline(
+                    proposal=proposal, user=request.user, reason=proposal.decline_reason
+                ):
+                    declined.append(proposal)
+            except ValidationError:
+                self.message_user(
+                    request,
+                    _("%(proposal)s: write the reason for declining in the proposal first.")
+                    % {"proposal": proposal},
+                    messages.ERROR,
+                )
         log_changed(request, declined, ["status"])
         self.message_user(
             request,

@@ -534,6 +534,12 @@ class FocalPointProposal(models.Model):
     )
     created = models.DateTimeField(_("proposed on"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    decline_reason = LongTextField(
+        _("reason for declining"),
+        max_length=SHORT_TEXT,
+        blank=True,
+        help_text=_("Required to decline; emailed to the person who proposed."),
+    )
 
     class Meta:
         ordering = ["-created"]
@@ -542,6 +548,42 @@ class FocalPointProposal(models.Model):
 
     def __str__(self):
         return f"{self.name} – {self.member}"
+
+
+class DecisionNotice(models.Model):
+    """That the author of a submission (a news post, a newsletter item, a proposed focal
+    point) is told the secretariat's decision on it: one row per submission and decision, so
+    the same decision is never told twice, however often the record is saved again."""
+
+    class Decision(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    title = models.CharField(_("title"), max_length=255)
+    reason = LongTextField(_("reason"), max_length=SHORT_TEXT, blank=True)
+    email = models.EmailField(_("email"), max_length=EMAIL_LENGTH)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    created = models.DateTimeField(_("decided on"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("decision notice")
+        verbose_name_plural = _("decision notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "decision"], name="one_notice_per_decision"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} – {self.decision}"
 
 
 class Invitation(models.Model):

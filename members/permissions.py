@@ -130,6 +130,20 @@ def can_manage_colleagues(user, member) -> bool:
     return speaks_first_for(user, member)
 
 
+def can_manage_invitation(user, invitation) -> bool:
+    """Who re-sends or cancels an invitation still waiting: the secretariat, any; the member's
+    focal point and alternates, the colleagues' invitations of their own member."""
+    from .models import Representation
+
+    if invitation.accepted_at is not None:
+        return False
+    if is_secretariat(user):
+        return True
+    return invitation.role == Representation.Role.COLLEAGUE and can_manage_colleagues(
+        user, invitation.member
+    )
+
+
 def can_renew_term(user, member) -> bool:
     """The focal point and alternates renew their membership's term; so may the secretariat.
     When a term may be renewed is the service's rule (services.member_term_renew)."""

@@ -17,6 +17,7 @@ from mountainpartnership.db import saved_in_bulk, unique_slug
 from mountainpartnership.history import by, record_now
 
 from .models import (
+    DecisionNotice,
     FocalPoint,
     FocalPointProposal,
     Invitation,
@@ -146,8 +147,13 @@ def renewal_refusal(member: Member, today: datetime.date | None = None) -> str |
     """Why `member`'s term cannot be renewed today, or None. The rule for everyone, the
     secretariat included: a term is renewed inside its renewal window (from
     MEMBERSHIP_RENEWAL_WINDOW_DAYS before it ends, or after it has ended), and renewing takes
-    the end out of the window, so each term is renewed once."""
+    the end out of the window, so each term is renewed once. A member that has withdrawn has
+    no term to renew: it applies again."""
     today = today or timezone.localdate()
+    if member.status == Member.Status.WITHDRAWN:
+        return _("%(name)s has withdrawn from the partnership; to return, it applies again.") % {
+            "name": member.name
+        }
     if member.renewal_open(today):
         return None
     return _("The term ends on %(end)s; it can be renewed from %(opens)s.") % {
@@ -432,6 +438,42 @@ def colleague_remove(*, representation: Representation) -> None:
     representation.delete()
 
 
+def pending_invitation(*, member: Member, pk) -> Invitation | None:
+    """The member's invitation `pk` if it is still waiting to be accepted."""
+    return Invitation.objects.filter(member=member, pk=pk, accepted_at=None).first()
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, user) -> Invitation:
+    """Send a waiting invitation again, on behalf of `user` (permissions.can_manage_invitation):
+    a new link, valid for INVITATION_DAYS from now; the earlier link stops working. Atomic;
+    PermissionDenied (and nothing changed) for anyone else or an invitation already used."""
+    from .permissions import can_manage_invitation
+    from .tasks import invitation_email
+
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not can_manage_invitation(user, invitation):
+        raise PermissionDenied
+    invitation.token = new_token()
+    invitation.expires_at = timezone.now() + datetime.timedelta(days=settings.INVITATION_DAYS)
+    invitation.save(update_fields=["token", "expires_at"])
+    transaction.on_commit(lambda: invitation_email.delay(invitation.pk))
+    return invitation
+
+
+@transaction.atomic
+def invitation_cancel(*, invitation: Invitation, user) -> None:
+    """Withdraw a waiting invitation, on behalf of `user` (permissions.can_manage_invitation):
+    its link stops working. Atomic; PermissionDenied (and nothing changed) for anyone else or
+    an invitation already used."""
+    from .permissions import can_manage_invitation
+
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not can_manage_invitation(user, invitation):
+        raise PermissionDenied
+    invitation.delete()
+
+
 APPLICATION_SALT = "members.application.confirm"
 
 
@@ -456,14 +498,21 @@ def application_token(application: MembershipApplication) -> str:
 
 
 @transaction.atomic
-def application_confirm(*, token: str) -> MembershipApplication | None:
-    """Confirm the applicant's address from the emailed link; valid for a week, idempotent.
-    Returns None for a link that is not (or no longer) valid."""
+def application_from_token(token: str, *, lock: bool = False) -> MembershipApplication | None:
+    """The application of an emailed confirmation link, valid for a week; None for a link
+    that is not (or no longer) valid."""
     try:
         pk = signing.loads(token, salt=APPLICATION_SALT, max_age=datetime.timedelta(days=7))
     except signing.BadSignature:
         return None
-    application = MembershipApplication.objects.select_for_update().filter(pk=pk).first()
+    applications = MembershipApplication.objects.all()
+    return (applications.select_for_update() if lock else applications).filter(pk=pk).first()
+
+
+def application_confirm(*, token: str) -> MembershipApplication | None:
+    """Confirm the applicant's address from the emailed link; valid for a week, idempotent.
+    Returns None for a link that is not (or no longer) valid."""
+    application = application_from_token(token, lock=True)
     if application is None:
         return None
     if application.status == MembershipApplication.Status.UNCONFIRMED:
@@ -580,20 +629,103 @@ def focal_point_proposal_confirm(*, proposal: FocalPointProposal, user) -> Focal
     proposal.status = FocalPointProposal.Status.CONFIRMED
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "decided_at"])
+    decision_tell(
+        record=proposal,
+        decision=DecisionNotice.Decision.CONFIRMED,
+        author=proposal.proposed_by,
+        title=proposal.name,
+        written_in=proposal.language,
+    )
     return new
 
 
 @transaction.atomic
-def focal_point_proposal_decline(*, proposal: FocalPointProposal, user) -> bool:
-    """The secretariat declines a proposed focal point; the current one stays. False (and
-    nothing changed) if the proposal was already decided. Atomic."""
+def focal_point_proposal_decline(*, proposal: FocalPointProposal, user, reason: str) -> bool:
+    """The secretariat declines a proposed focal point, with a reason emailed to the person
+    who proposed it; the current focal point stays. False (and nothing changed) if the
+    proposal was already decided; ValidationError (nothing changed) without a reason. Atomic."""
+    if not reason.strip():
+        raise ValidationError(
+            {"decline_reason": _("Give the reason for declining; it is sent to the author.")}
+        )
     proposal = FocalPointProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != FocalPointProposal.Status.PENDING:
         return False
     proposal.status = FocalPointProposal.Status.DECLINED
+    # The reason alone: rows proposed before every field was required stay declinable.
+    proposal.decline_reason = FocalPointProposal._meta.get_field("decline_reason").clean(
+        reason.strip(), proposal
+    )
     proposal.decided_at = timezone.now()
-    proposal.save(update_fields=["status", "decided_at"])
+    proposal.save(update_fields=["status", "decline_reason", "decided_at"])
+    decision_tell(
+        record=proposal,
+        decision=DecisionNotice.Decision.DECLINED,
+        author=proposal.proposed_by,
+        title=proposal.name,
+        reason=proposal.decline_reason,
+        written_in=proposal.language,
+    )
     return True
+
+
+def author_language(user, written_in: str | None = None) -> str:
+    """The language to write to `user` in: the first of the portal's languages their focal
+    point or alternate record says they speak, else the language they were last invited in,
+    else `written_in` (the language of what they sent), else the portal's default."""
+    from .tasks import spoken_language
+
+    languages = {code for code, _name in settings.LANGUAGES}
+    held = (
+        FocalPoint.objects.filter(accounts__user=user)
+        .exclude(languages="")
+        .order_by("-start_date")
+        .values_list("languages", flat=True)
+        .first()
+    )
+    spoken = spoken_language(held, default=None) if held else None
+    invited = (
+        Invitation.objects.filter(accepted_by=user)
+        .order_by("-accepted_at")
+        .values_list("language", flat=True)
+        .first()
+    )
+    for language in [spoken, invited, written_in]:
+        if language in languages:
+            return language
+    return settings.LANGUAGE_CODE
+
+
+def decision_tell(
+    *, record, decision: str, author, title: str, reason: str = "", written_in: str | None = None
+) -> DecisionNotice | None:
+    """Email `author` the secretariat's `decision` on `record` (their news post, newsletter
+    item or proposed focal point), with the reason, in their language (author_language), once
+    the transaction commits. Once per record and decision: a decision already told is not
+    told again, however often the record is saved. Nothing for a record without an author
+    (the secretariat's own) or an author who is gone. Call it inside the deciding service's
+    transaction; returns the notice, or None when nothing is to be sent."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .tasks import decision_notice_email
+
+    if author is None or not author.is_active or not author.email:
+        return None
+    notice, created = DecisionNotice.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        decision=decision,
+        defaults={
+            "title": str(title)[: DecisionNotice._meta.get_field("title").max_length],
+            "reason": reason,
+            "email": author.email,
+            "language": author_language(author, written_in),
+        },
+    )
+    if not created:
+        return None
+    transaction.on_commit(lambda: decision_notice_email.delay(notice.pk))
+    return notice
 
 
 @transaction.atomic

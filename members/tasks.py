@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from mountainpartnership.mail import send_templated, site_url
 
-from .models import FocalPoint, Invitation, Member, MembershipApplication
+from .models import DecisionNotice, FocalPoint, Invitation, Member, MembershipApplication
 from .permissions import SECRETARIAT_GROUP
 from .selectors import readable_changes
 
@@ -29,6 +29,35 @@ def invitation_email(invitation_id: int) -> None:
         [invitation.email],
         invitation.language,
     )
+
+
+@shared_task
+def decision_notice_email(notice_id: int) -> int:
+    """Email a decision on a submission to its author (see services.decision_tell), in the
+    language the notice was made in. Once: the notice is locked and marked sent in the same
+    transaction, so the task run twice sends once, and a failed send leaves it for a retry.
+    Returns how many emails went out."""
+    with transaction.atomic():
+        notice = (
+            DecisionNotice.objects.select_for_update(skip_locked=True)
+            .select_related("content_type")
+            .filter(pk=notice_id, sent_at=None)
+            .first()
+        )
+        if notice is None:
+            return 0
+        with translation.override(notice.language):
+            url = site_url(reverse("members:my-members"))
+            kind = notice.content_type.model_class()._meta.verbose_name
+            send_templated(
+                "members/email/decision",
+                {"notice": notice, "kind": kind, "url": url},
+                [notice.email],
+                notice.language,
+            )
+        notice.sent_at = timezone.now()
+        notice.save(update_fields=["sent_at"])
+    return 1
 
 
 @shared_task
@@ -105,8 +134,9 @@ def member_changes_digest() -> int:
     return len(changes)
 
 
-def spoken_language(languages: str) -> str:
-    """The first of the portal's languages named in a focal point's "languages spoken"."""
+def spoken_language(languages: str, default: str | None = settings.LANGUAGE_CODE) -> str | None:
+    """The first of the portal's languages named in a focal point's "languages spoken", else
+    `default`."""
     names = {
         "en": ("english", "anglais", "inglés", "ingles"),
         "fr": ("french", "français", "francais", "francés", "frances"),
@@ -119,7 +149,7 @@ def spoken_language(languages: str) -> str:
         for name in spellings
         if name in text
     ]
-    return min(found)[1] if found else settings.LANGUAGE_CODE
+    return min(found)[1] if found else default
 
 
 @shared_task

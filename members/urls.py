@@ -18,6 +18,11 @@ urlpatterns = [
     path("my/<slug:slug>/confirm/", views.my_member_confirm, name="my-member-confirm"),
     path("my/<slug:slug>/renew/", views.my_member_renew, name="my-member-renew"),
     path("my/<slug:slug>/colleagues/", views.my_member_colleagues, name="my-member-colleagues"),
+    path(
+        "my/<slug:slug>/invitations/<int:pk>/",
+        views.my_member_invitation,
+        name="my-member-invitation",
+    ),
     path("my/<slug:slug>/focal-point/", views.my_member_focal_point, name="my-member-focal-point"),
     path("invitations/<token:token>/", views.invitation_accept, name="invitation-accept"),
 ]

@@ -19,6 +19,7 @@ from activities.models import Activity
 from mountainpartnership.dates import date_format
 from mountainpartnership.listing import filter_notices, paginate, query_without_page
 from mountainpartnership.spreadsheets import csv_response
+from mountainpartnership.submissions import submissions_of
 from mountainpartnership.worldmap import WorldMap, world_map
 
 from . import permissions, services
@@ -200,7 +201,11 @@ def area_detail(request, slug):
 @login_required
 def my_members(request):
     members = permissions.represented_members(request.user).select_related("region").by_name()
-    return render(request, "members/my_members.html", {"members": members})
+    return render(
+        request,
+        "members/my_members.html",
+        {"members": members, "submissions": submissions_of(request.user)},
+    )
 
 
 @login_required
@@ -320,8 +325,41 @@ def my_member_colleagues(request, slug):
             "representations": member.representations.current()
             .select_related("user")
             .order_by("role", "user__email"),
+            "invitations": [
+                (invitation, permissions.can_manage_invitation(request.user, invitation))
+                for invitation in member.invitations.filter(accepted_at=None).order_by("email")
+            ]
+            if allowed
+            else [],
+            "now": timezone.now(),
         },
     )
+
+
+@login_required
+@require_POST
+def my_member_invitation(request, slug, pk):
+    """Re-send or cancel a colleague's invitation that waits (the focal point, an alternate,
+    the secretariat). Another member's invitation, or one already used, is a 404."""
+    member = permissions.editable_member_or_404(request.user, slug)
+    invitation = services.pending_invitation(member=member, pk=pk)
+    if invitation is None:
+        raise Http404
+    if "cancel" in request.POST:
+        services.invitation_cancel(invitation=invitation, user=request.user)
+        messages.success(
+            request,
+            _("The invitation to %(email)s is cancelled; its link no longer works.")
+            % {"email": invitation.email},
+        )
+    else:
+        services.invitation_resend(invitation=invitation, user=request.user)
+        messages.success(
+            request,
+            _("The invitation is sent again to %(email)s, with a new link.")
+            % {"email": invitation.email},
+        )
+    return redirect("members:my-member-colleagues", slug=member.slug)
 
 
 @login_required
@@ -411,10 +449,13 @@ def join_sent(request):
 
 
 def join_confirm(request, token):
-    application = services.application_confirm(token=token)
+    """GET shows a button; only the POST confirms, so that a link scanner confirms nothing."""
+    if request.method == "POST":
+        application = services.application_confirm(token=token)
+        template = "members/join_confirmed.html"
+    else:
+        application = services.application_from_token(token)
+        template = "members/join_confirm.html"
     return render(
-        request,
-        "members/join_confirmed.html",
-        {"application": application},
-        status=200 if application else 404,
+        request, template, {"application": application}, status=200 if application else 404
     )

@@ -1,10 +1,13 @@
 """Settings for the Mountain Partnership portal.
 
 Read once from the environment. With nothing set, the portal runs for development:
-SQLite under var/, Celery tasks run in-process, email written to files under var/mail.
+SQLite under var/, email written to files under var/mail, Celery tasks run in-process, or
+through a broker of files under var/celery when `manage.py runportal` (`make run`) runs a
+worker and the beat beside the server.
 With DEBUG=False it refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import datetime
 import logging
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -18,9 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from mountainpartnership import logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
-
 env = environ.Env()
+
+# What the portal writes on this machine: the SQLite database, uploads, mail as files, the
+# embedded broker's queue. VAR_DIR moves it all (the test of `make run` runs in a scratch one).
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -142,6 +147,16 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Under `make run` the web server, the worker and the beat write to one file at once. A
+    # transaction takes the write lock as it begins (not halfway, where SQLite would refuse
+    # at once), waits up to 20 s for another's to end, and readers never wait for a writer.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
@@ -262,11 +277,16 @@ DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
 DJANGO_STRUCTLOG_USER_ID_FIELD = "pk"
 DJANGO_STRUCTLOG_CELERY_ENABLED = True
 
-# Celery: Redis when REDIS_URL is set; otherwise tasks run in-process, at once.
+# Celery: Redis when REDIS_URL is set. Without it, tasks run in-process, at once, unless a
+# worker is there to take them: `manage.py runportal` (`make run`) sets EMBEDDED_WORKER for
+# the server, the worker and the beat it starts, and tasks go through kombu's filesystem
+# transport, one file per message under var/celery/queue (read messages are deleted).
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+EMBEDDED_WORKER = env_bool("EMBEDDED_WORKER", False)
+CELERY_DIR = VAR_DIR / "celery"
+CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL and not EMBEDDED_WORKER
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -280,13 +300,30 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Every key the portal writes to Redis (queues, cache, rate limits, cached pages) starts with
 # REDIS_KEY_PREFIX, so two portals (two checkouts running their tests) can share one server.
 REDIS_KEY_PREFIX = env.str("REDIS_KEY_PREFIX", default="portal")
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 7200,
-    "global_keyprefix": f"{REDIS_KEY_PREFIX}:",
-}
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {"visibility_timeout": 7200, "global_keyprefix": f"{REDIS_KEY_PREFIX}:"}
+    if REDIS_URL
+    else {
+        "data_folder_in": str(CELERY_DIR / "queue"),
+        "data_folder_out": str(CELERY_DIR / "queue"),
+        "control_folder": str(CELERY_DIR / "control"),
+    }
+)
 # Exactly one beat runs, its schedule kept in the database (django-celery-beat): the entries
 # below are written there when it starts, and the secretariat's superusers can pause them.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Editions whose time has come are started every minute (EDITIONS_DUE_SECONDS: every that
+# many seconds instead; the test of `make run` does not wait for the minute to turn).
+EDITIONS_DUE_SECONDS = env.int("EDITIONS_DUE_SECONDS", default=0)
+if EDITIONS_DUE_SECONDS < 0:
+    raise ImproperlyConfigured(
+        "EDITIONS_DUE_SECONDS must be a number of seconds (0: every minute)."
+    )
+EDITIONS_DUE_EVERY = (
+    datetime.timedelta(seconds=EDITIONS_DUE_SECONDS)
+    if EDITIONS_DUE_SECONDS
+    else crontab(minute="*")
+)
 # Every periodic task, in one place.
 CELERY_BEAT_SCHEDULE = {
     "member-changes-digest": {
@@ -300,7 +337,7 @@ CELERY_BEAT_SCHEDULE = {
     # The newsletter's schedule lives in the database (Edition.send_at), never in an eta.
     "newsletter-editions-due": {
         "task": "newsletter.tasks.editions_due",
-        "schedule": crontab(minute="*"),
+        "schedule": EDITIONS_DUE_EVERY,
     },
     "discussions-digests": {
         "task": "discussions.tasks.send_digests",

@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from members.models import Region
+from members import permissions
+from members.forms import AreasField
+from members.models import Member, Region
 from mountainpartnership.admin import AccentInsensitiveSearch, BackToInbox
 from mountainpartnership.adminlog import log_changed
 from mountainpartnership.dates import date_format
@@ -32,7 +35,13 @@ from mountainpartnership.mail import site_url
 from .forms import REGION_NOT_SAID, ImportForm, TestSendForm
 from .models import Delivery, Edition, Item, Subscriber
 from .rendering import html_email, html_preview, render_edition
-from .services import deliveries_retry_failed, edition_mark_ready, subscribers_import
+from .services import (
+    deliveries_retry_failed,
+    edition_fill,
+    edition_mark_ready,
+    item_decide,
+    subscribers_import,
+)
 from .tasks import editions_due
 
 
@@ -115,13 +124,31 @@ class EditionItemFormSet(BaseInlineFormSet):
         form.instance.target_month = self.instance.month
         return super().save_new(form, commit=commit)
 
+    def save_existing(self, form, obj, commit=True):
+        # A change of status is a decision: the service makes it (and tells a member's
+        # item's author once).
+        if not commit or "status" not in form.changed_data:
+            return super().save_existing(form, obj, commit=commit)
+        status, obj.status = obj.status, form.initial["status"]
+        saved = super().save_existing(form, obj, commit=commit)
+        item_decide(item=saved, status=status, reason=saved.decline_reason)
+        saved.refresh_from_db()
+        return saved
+
 
 class ItemInline(WrittenInAnyLanguageAdmin, TranslationStackedInline):
     model = Item
     formset = EditionItemFormSet
     written_fields = ("title", "body")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    fields = [("position", "status"), "title", "body", ("link", "member")]
+    fields = [
+        ("position", "status"),
+        "title",
+        "body",
+        ("link", "member"),
+        ("only_for_area", "source"),
+    ]
+    readonly_fields = ["source"]
     autocomplete_fields = ["member"]
 
     def get_extra(self, request, obj=None, **kwargs):
@@ -141,18 +168,86 @@ class ItemAdmin(
     autocomplete_fields = ["member"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
-        (None, {"fields": ["status", "edition", "position", "target_month", "member", "link"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "status",
+                    "decline_reason",
+                    "edition",
+                    "position",
+                    "target_month",
+                    "member",
+                    "link",
+                ]
+            },
+        ),
         *language_fieldsets("title", "body", description=WRITTEN_NOTE),
     ]
+
+    def save_model(self, request, obj, form, change):
+        # A change of status is a decision: the service makes it (and tells the author once).
+        status = obj.status
+        decided = change and "status" in form.changed_data
+        if decided:
+            obj.status = form.initial["status"]
+        super().save_model(request, obj, form, change)
+        if decided:
+            item_decide(item=obj, user=request.user, status=status, reason=obj.decline_reason)
+            obj.refresh_from_db()
+
+
+SEGMENT_FIELDS = ["areas", "regions", "languages", "member_types"]
+
+
+class EditionForm(forms.ModelForm):
+    """The segment as checkboxes, which work without JavaScript."""
+
+    areas = AreasField(
+        label=_("readers of the areas"),
+        help_text=_("Only subscribers who follow one of these areas. Empty: everyone."),
+    )
+    regions = forms.ModelMultipleChoiceField(
+        label=_("readers in the regions"),
+        queryset=Region.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only subscribers in one of these regions. Empty: everyone."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("readers of the languages"),
+        choices=settings.LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only subscribers who read one of these languages. Empty: everyone."),
+    )
+    member_types = forms.MultipleChoiceField(
+        label=_("readers from members of the types"),
+        choices=Member.Type.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=Edition._meta.get_field("member_types").help_text,
+    )
+
+    class Meta:
+        model = Edition
+        # The admin's fieldsets name the rest.
+        fields = SEGMENT_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "areas" in self.fields:  # not once the edition is sent: then it is read-only
+            self.fields["areas"].group()
 
 
 @admin.register(Edition)
 class EditionAdmin(BackToInbox, HistoryAdmin, TranslationAdmin):
+    form = EditionForm
     list_display = ["__str__", "status", "send_at", "started_at", "finished_at"]
     list_filter = ["status"]
     inlines = [ItemInline]
-    readonly_fields = ["status", "started_at", "finished_at", "progress"]
-    actions = ["schedule", "send_now", "retry_failed"]
+    readonly_fields = ["status", "started_at", "finished_at", "progress", "segment_size"]
+    actions = ["schedule", "send_now", "retry_failed", "fill"]
     change_form_template = "admin/newsletter/edition/change_form.html"
     fieldsets = [
         (
@@ -170,7 +265,39 @@ class EditionAdmin(BackToInbox, HistoryAdmin, TranslationAdmin):
             },
         ),
         *language_fieldsets("intro", description=TRANSLATION_NOTE),
+        (
+            _("Readers"),
+            {
+                "fields": [*SEGMENT_FIELDS, "segment_size"],
+                "description": _(
+                    "Send to everyone, or to a segment: every criterion chosen must hold."
+                ),
+            },
+        ),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.status in {Edition.Status.SENDING, Edition.Status.SENT}:
+            # Its deliveries are made: the segment is what it was sent to.
+            return [*fields, *SEGMENT_FIELDS]
+        return fields
+
+    @admin.display(description=_("segment size"))
+    def segment_size(self, edition):
+        if edition is None or edition.pk is None:
+            return _("Shown once the edition is saved.")
+        if edition.status in {Edition.Status.SENDING, Edition.Status.SENT}:
+            count = Delivery.objects.filter(edition=edition).count()
+            return ngettext(
+                "Sent to %(count)s subscriber.", "Sent to %(count)s subscribers.", count
+            ) % {"count": count}
+        count = Subscriber.objects.confirmed().in_segment(edition).count()
+        return ngettext(
+            "%(count)s confirmed subscriber will receive it.",
+            "%(count)s confirmed subscribers will receive it.",
+            count,
+        ) % {"count": count}
 
     @admin.display(description=_("progress"))
     def progress(self, edition):
@@ -277,8 +404,56 @@ class EditionAdmin(BackToInbox, HistoryAdmin, TranslationAdmin):
                 % {"edition": edition, "count": retried},
             )
 
+    def filled(self, request, edition) -> None:
+        try:
+            added = edition_fill(edition=edition, user=request.user)
+        except ValidationError as error:
+            self.message_user(request, f"{edition}: {' '.join(error.messages)}", messages.ERROR)
+            return
+        # Each item added keeps its own history, with who filled it.
+        self.message_user(
+            request,
+            ngettext(
+                "%(edition)s: %(count)s item added from the events, calls and news.",
+                "%(edition)s: %(count)s items added from the events, calls and news.",
+                added,
+            )
+            % {"edition": edition, "count": added},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Fill with events, calls and news"), permissions=["fill"])
+    def fill(self, request, queryset):
+        for edition in queryset:
+            self.filled(request, edition)
+
+    def has_fill_permission(self, request, obj=None):
+        return permissions.is_secretariat(request.user) and self.has_change_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        edition = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "can_fill": edition is not None
+            and edition.status == Edition.Status.DRAFT
+            and self.has_fill_permission(request, edition),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def fill_view(self, request, edition_id):
+        edition = get_object_or_404(Edition, pk=edition_id)
+        if request.method != "POST" or not self.has_fill_permission(request, edition):
+            raise PermissionDenied
+        self.filled(request, edition)
+        return redirect("admin:newsletter_edition_change", edition_id)
+
     def get_urls(self):
         return [
+            path(
+                "<int:edition_id>/fill/",
+                self.admin_site.admin_view(self.fill_view),
+                name="newsletter_edition_fill",
+            ),
             path(
                 "<int:edition_id>/preview/<str:language>/",
                 self.admin_site.admin_view(self.preview_view),

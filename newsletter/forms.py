@@ -13,8 +13,11 @@ REGION_NOT_SAID = _("Not said")
 
 
 class TopicsField(AreasField):
+    """Thematic and geographic areas, under their headings: an edition may be sent to the
+    readers of an area, and a section marked for them only."""
+
     def __init__(self, *args, **kwargs):
-        kwargs["queryset"] = Area.objects.thematic()
+        kwargs["queryset"] = Area.objects.all()
         super().__init__(*args, **kwargs)
 
 

@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -9,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Area, Region
 from mountainpartnership.i18n import require_some_language
-from mountainpartnership.limits import EMAIL_LENGTH, PLANNED, TEXT, URL_LENGTH, LongTextField
+from mountainpartnership.limits import (
+    EMAIL_LENGTH,
+    PLANNED,
+    SHORT_TEXT,
+    TEXT,
+    URL_LENGTH,
+    LongTextField,
+)
 
 
 def new_key() -> str:
@@ -19,6 +27,45 @@ def new_key() -> str:
 class SubscriberQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=Subscriber.Status.CONFIRMED)
+
+    def in_segment(self, edition: "Edition"):
+        """The subscribers an edition is for: every criterion it sets must hold (an empty one
+        holds for all). Member types are matched by address, to a current focal point or an
+        account that represents a member of that type: the list has no other link to members."""
+        from members.models import FocalPoint, Representation
+
+        queryset = self
+        if edition.pk is None:
+            return queryset
+        areas = [area.pk for area in edition.areas.all()]
+        if areas:
+            queryset = queryset.filter(
+                models.Exists(
+                    Subscriber.topics.through.objects.filter(
+                        subscriber_id=models.OuterRef("pk"), area_id__in=areas
+                    )
+                )
+            )
+        regions = [region.pk for region in edition.regions.all()]
+        if regions:
+            queryset = queryset.filter(region_id__in=regions)
+        if edition.languages:
+            queryset = queryset.filter(language__in=edition.languages)
+        if edition.member_types:
+            address = models.OuterRef("email")
+            queryset = queryset.filter(
+                models.Exists(
+                    FocalPoint.objects.current().filter(
+                        member__type__in=edition.member_types, email__iexact=address
+                    )
+                )
+                | models.Exists(
+                    Representation.objects.current().filter(
+                        member__type__in=edition.member_types, user__email__iexact=address
+                    )
+                )
+            )
+        return queryset
 
 
 class Subscriber(models.Model):
@@ -58,7 +105,7 @@ class Subscriber(models.Model):
         blank=True,
         related_name="subscribers",
         verbose_name=_("topics"),
-        limit_choices_to={"kind": Area.Kind.THEMATIC},
+        help_text=_("Thematic and geographic areas the subscriber follows."),
     )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
@@ -115,6 +162,36 @@ class Edition(models.Model):
     )
     started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("sending finished"), null=True, blank=True)
+    # The segment: empty criteria hold for everyone; all that are set must hold.
+    areas = models.ManyToManyField(
+        Area,
+        blank=True,
+        related_name="segment_editions",
+        verbose_name=_("readers of the areas"),
+        help_text=_("Only subscribers who follow one of these areas. Empty: everyone."),
+    )
+    regions = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="segment_editions",
+        verbose_name=_("readers in the regions"),
+        help_text=_("Only subscribers in one of these regions. Empty: everyone."),
+    )
+    languages = models.JSONField(
+        _("readers of the languages"),
+        default=list,
+        blank=True,
+        help_text=_("Only subscribers who read one of these languages. Empty: everyone."),
+    )
+    member_types = models.JSONField(
+        _("readers from members of the types"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Only subscribers whose address is a focal point's or a representative's of a "
+            "member of one of these types. Empty: everyone."
+        ),
+    )
 
     class Meta:
         ordering = ["-month"]
@@ -172,18 +249,47 @@ class Item(models.Model):
         verbose_name=_("edition"),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    only_for_area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("only for readers of the area"),
+        help_text=_("Empty: for every reader of the edition."),
+    )
+    # The record an edition filled itself with ("event:12"), so that filling again adds it
+    # once; empty for what people write.
+    source = models.CharField(_("filled from"), max_length=40, blank=True, editable=False)
     created = models.DateTimeField(_("submitted"), auto_now_add=True)
+    decline_reason = LongTextField(
+        _("reason for declining"),
+        max_length=SHORT_TEXT,
+        blank=True,
+        help_text=_("Required to decline a member's item; emailed to the person who sent it."),
+    )
 
     class Meta:
         ordering = ["position", "pk"]
         verbose_name = _("newsletter item")
         verbose_name_plural = _("newsletter items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "source"],
+                condition=~models.Q(source=""),
+                name="item_filled_once_per_edition",
+            )
+        ]
 
     def __str__(self):
         return self.title
 
     def clean(self):
         require_some_language(self, ["title", "body"])
+        if self.status == self.Status.DECLINED and not self.decline_reason.strip():
+            raise ValidationError(
+                {"decline_reason": _("Give the reason for declining; it is sent to the author.")}
+            )
 
 
 class Delivery(models.Model):

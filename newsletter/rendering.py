@@ -7,6 +7,7 @@ from email.mime.image import MIMEImage
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import models
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -104,11 +105,22 @@ def missing_translations(edition: Edition, languages) -> dict[str, list[str]]:
     return missing
 
 
-def edition_items(edition: Edition, language: str, fallback: bool) -> list[dict]:
+def edition_items(
+    edition: Edition, language: str, fallback: bool, areas: frozenset | None = None
+) -> list[dict]:
     """The approved items in `language`; with `fallback`, English (else the original) where a
-    text is missing, marked with its language (`lang`, for a lang attribute and a note)."""
+    text is missing, marked with its language (`lang`, for a lang attribute and a note).
+
+    `areas`: the ids of the areas a reader follows, for an email: items marked for the readers
+    of an area are left out unless it is among them. None (the web version, the preview): all.
+    """
+    approved = edition.items.filter(status=Item.Status.APPROVED)
+    if areas is not None:
+        approved = approved.filter(
+            models.Q(only_for_area__isnull=True) | models.Q(only_for_area__in=areas)
+        )
     items = []
-    for item in edition.items.filter(status=Item.Status.APPROVED).select_related("member"):
+    for item in approved.select_related("member", "only_for_area"):
         title, title_lang = text_in(item, "title", language, fallback)
         body, body_lang = text_in(item, "body", language, fallback)
         lang = title_lang or body_lang
@@ -123,14 +135,25 @@ def edition_items(edition: Edition, language: str, fallback: bool) -> list[dict]
                 "in_language": IN_LANGUAGE.get(lang, ""),
                 "link": item.link,
                 "member": item.member,
+                "only_for_area": item.only_for_area,
             }
         )
     return items
 
 
-def render_edition(edition: Edition, language: str) -> Rendered:
+def area_only_ids(edition: Edition) -> frozenset:
+    """The areas whose readers alone get some of the edition's items (usually none)."""
+    return frozenset(
+        edition.items.filter(status=Item.Status.APPROVED, only_for_area__isnull=False)
+        .values_list("only_for_area_id", flat=True)
+        .distinct()
+    )
+
+
+def render_edition(edition: Edition, language: str, areas: frozenset | None = None) -> Rendered:
+    """The edition in `language`, for a reader of `areas` (see `edition_items`)."""
     fallback = edition.english_fallback
-    items = edition_items(edition, language, fallback)
+    items = edition_items(edition, language, fallback, areas)
     intro, intro_lang = text_in(edition, "intro", language, fallback)
     context = {
         "edition": edition,

@@ -29,7 +29,7 @@ from mountainpartnership.db import saved_in_bulk
 from mountainpartnership.mail import site_url
 
 from .models import Delivery, Edition, Subscriber
-from .rendering import Rendered, html_email, render_edition
+from .rendering import Rendered, area_only_ids, html_email, render_edition
 from .tokens import manage_token
 
 BATCH = 100
@@ -38,13 +38,18 @@ MAX_DEFERRAL = datetime.timedelta(hours=6)
 
 @transaction.atomic
 def edition_start(*, edition: Edition) -> int:
-    """Create the deliveries of a ready edition (once: the database refuses duplicates) and
-    mark it sending. Returns how many deliveries were created."""
+    """Create the deliveries of a ready edition (once: the database refuses duplicates) for
+    the confirmed subscribers of its segment (all of them if it sets none), and mark it
+    sending. Returns how many deliveries were created."""
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     if edition.status != Edition.Status.READY:
         return 0
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
-    subscribers = Subscriber.objects.confirmed().values_list("pk", "language", "region_id")
+    subscribers = (
+        Subscriber.objects.confirmed()
+        .in_segment(edition)
+        .values_list("pk", "language", "region_id")
+    )
     created = Delivery.objects.bulk_create(
         [
             Delivery(
@@ -191,10 +196,13 @@ def encoded_template(language: str, format: str, rendered: Rendered) -> bytes | 
     return raw if intact else None
 
 
-def send_one(smtp, delivery: Delivery, rendered: Rendered, templates: dict) -> None:
-    """Send one delivery: from the encoded template over SMTP when possible, else normally."""
+def send_one(
+    smtp, delivery: Delivery, rendered: Rendered, templates: dict, variant=frozenset()
+) -> None:
+    """Send one delivery: from the encoded template over SMTP when possible, else normally.
+    `variant`: the area-only items' areas this reader follows (one template for each)."""
     subscriber = delivery.subscriber
-    key = (subscriber.language, subscriber.format)
+    key = (subscriber.language, subscriber.format, variant)
     if key not in templates:
         templates[key] = (
             encoded_template(subscriber.language, subscriber.format, rendered)
@@ -252,11 +260,29 @@ def relaxed_commits(on: bool) -> None:
             cursor.execute("SET synchronous_commit TO " + ("OFF" if on else "DEFAULT"))
 
 
+def followed_areas(deliveries: list[Delivery], areas: frozenset) -> dict[int, frozenset]:
+    """For each subscriber of `deliveries`, which of `areas` they follow: one query."""
+    followed = {}
+    if areas:
+        pairs = Subscriber.topics.through.objects.filter(
+            subscriber_id__in=[delivery.subscriber_id for delivery in deliveries],
+            area_id__in=areas,
+        ).values_list("subscriber_id", "area_id")
+        for subscriber_id, area_id in pairs:
+            followed.setdefault(subscriber_id, set()).add(area_id)
+    return {pk: frozenset(ids) for pk, ids in followed.items()}
+
+
 def send_batch(edition: Edition, deliveries: list[Delivery]) -> int:
-    """Send the claimed deliveries over one SMTP connection, each outcome recorded at once."""
+    """Send the claimed deliveries over one SMTP connection, each outcome recorded at once.
+
+    Rendered and encoded once per language and variant: an edition with items only for the
+    readers of some areas has a variant per set of those areas a reader follows; one without
+    such items has a single one (the empty set), as before."""
     rendered = {}
     templates = {}
     sent = 0
+    followed = followed_areas(deliveries, area_only_ids(edition))
     smtp = get_connection()
     try:
         relaxed_commits(True)
@@ -269,12 +295,13 @@ def send_batch(edition: Edition, deliveries: list[Delivery]) -> int:
                     f"not sent: the subscriber is now {delivery.subscriber.status}",
                 )
                 continue
-            language = delivery.subscriber.language
-            if language not in rendered:
-                rendered[language] = render_edition(edition, language)
+            variant = followed.get(delivery.subscriber_id, frozenset())
+            key = (delivery.subscriber.language, variant)
+            if key not in rendered:
+                rendered[key] = render_edition(edition, key[0], variant)
             wait_for_rate()
             try:
-                send_one(smtp, delivery, rendered[language], templates)
+                send_one(smtp, delivery, rendered[key], templates, variant)
             except (TimeoutError, smtplib.SMTPException, OSError) as error:
                 status, reason = classify(error)
                 record(delivery, status, reason)

@@ -1,16 +1,19 @@
 """Writes to the newsletter's list: atomic, validated, and safe to repeat."""
 
 import csv
+import datetime
 import io
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Region
+from members.models import DecisionNotice, Region
+from members.services import decision_tell
 from mountainpartnership.history import by
 from mountainpartnership.listing import shown
 
@@ -180,13 +183,17 @@ def subscribers_import(*, data: bytes) -> ImportReport:
 @transaction.atomic
 def edition_mark_ready(*, edition, send_at=None) -> None:
     """Schedule an edition (now, if no time is given). Refused while a text lacks a
-    translation in a language that has subscribers, unless English fallback is chosen."""
+    translation in a language its segment's subscribers read, unless English fallback is
+    chosen."""
     from .models import Edition
     from .rendering import missing_translations
 
     if edition.status not in {Edition.Status.DRAFT, Edition.Status.READY}:
         raise ValidationError(_("This edition is already being sent or has been sent."))
-    languages = set(Subscriber.objects.confirmed().values_list("language", flat=True))
+    # Only the languages of the readers it is for: an edition to French readers needs French.
+    languages = set(
+        Subscriber.objects.confirmed().in_segment(edition).values_list("language", flat=True)
+    )
     missing = missing_translations(edition, languages)
     if missing and not edition.english_fallback:
         raise ValidationError(
@@ -235,3 +242,216 @@ def item_submit(*, member, user, language: str, title: str, body: str, link: str
     item.full_clean()
     by(item, user).save()
     return item
+
+
+def item_tell_author(item) -> None:
+    """Tell a member's item's author the decision on it (once per decision; see
+    members.services.decision_tell). Inside the deciding transaction."""
+    from .models import Item
+
+    if item.status == Item.Status.APPROVED:
+        decision, reason = DecisionNotice.Decision.PUBLISHED, ""
+    elif item.status == Item.Status.DECLINED:
+        decision, reason = DecisionNotice.Decision.DECLINED, item.decline_reason
+    else:
+        return
+    language = next(
+        (code for code, _name in settings.LANGUAGES if getattr(item, f"title_{code}", "")), None
+    )
+    decision_tell(
+        record=item,
+        decision=decision,
+        author=item.submitted_by,
+        title=item.title,
+        reason=reason,
+        written_in=language,
+    )
+
+
+@transaction.atomic
+def item_decide(*, item, user=None, status: str, reason: str = "") -> bool:
+    """The secretariat approves an item for the newsletter, declines it (with a reason), or
+    puts it back to submitted; its author is emailed an approval or a refusal once. Returns
+    whether anything changed; ValidationError (nothing changed) for a refusal without a
+    reason. Atomic."""
+    from .models import Item
+
+    if status not in Item.Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    if item.status == status:
+        return False
+    item.status = status
+    fields = ["status"]
+    if status == Item.Status.DECLINED:
+        item.decline_reason = reason.strip()
+        fields.append("decline_reason")
+    item.full_clean()
+    by(item, user).save(update_fields=fields)
+    item_tell_author(item)
+    return True
+
+
+def neutral_url(path_in_english: str) -> str:
+    """An absolute link to a page without its language prefix: the portal sends each reader
+    to the page in their own language (the language middleware's redirect)."""
+    from mountainpartnership.mail import site_url
+
+    return site_url(path_in_english.removeprefix("/en"))
+
+
+def months_after(day: datetime.date, count: int) -> datetime.date:
+    month = day.month - 1 + count
+    return day.replace(year=day.year + month // 12, month=month % 12 + 1, day=1)
+
+
+def filled_items(edition, now: datetime.datetime) -> list[tuple[str, dict]]:
+    """(source, fields) of what an edition fills itself with, in order: upcoming events of
+    the two months from its month's start, funding calls closing in the six weeks from it,
+    news published since the last edition sent. A text is filled in a language only where
+    the record has its title in that language, so that the rendering's fallback note shows
+    where it is missing."""
+    from django.utils.text import Truncator
+    from django.utils.translation import override
+
+    from activities.models import Event, FundingOpportunity, News
+    from mountainpartnership import zones
+    from mountainpartnership.dates import date_format
+
+    from .models import Edition
+
+    start = datetime.datetime.combine(edition.month, datetime.time.min, tzinfo=datetime.UTC)
+    since = max(now, start)
+    until = datetime.datetime.combine(
+        months_after(edition.month, 2), datetime.time.min, tzinfo=datetime.UTC
+    )
+    languages = [code for code, _name in settings.LANGUAGES]
+
+    def translated(record, title_field, body) -> dict:
+        fields = {}
+        for code in languages:
+            title = getattr(record, f"{title_field}_{code}", "") or ""
+            with override(code):
+                fields[f"title_{code}"] = title
+                fields[f"body_{code}"] = body(code) if title else ""
+        return fields
+
+    def excerpt(record, field, code) -> str:
+        return Truncator(getattr(record, f"{field}_{code}", "") or "").chars(400)
+
+    found = []
+    events = Event.objects.filter(ends_at__gte=since, starts_at__lt=until).order_by("starts_at")
+    for event in events:
+
+        def event_body(code, event=event):
+            when = zones.display(event.starts_at, event.timezone)
+            place = ", ".join(str(part) for part in [event.city, event.country.name] if part)
+            lines = [
+                " · ".join(part for part in [when, place] if part),
+                excerpt(event, "description", code),
+            ]
+            return "\n\n".join(line for line in lines if line)
+
+        found.append(
+            (
+                f"event:{event.pk}",
+                {
+                    **translated(event, "title", event_body),
+                    "link": neutral_url(
+                        reverse_in("activities:event-detail", "en", slug=event.slug)
+                    ),
+                },
+            )
+        )
+    today = since.date()
+    calls = FundingOpportunity.objects.filter(
+        deadline__gte=today, deadline__lt=today + datetime.timedelta(weeks=6)
+    ).order_by("deadline", "pk")
+    for call in calls:
+
+        def call_body(code, call=call):
+            closes = _("Closes on %(date)s. From %(donor)s.") % {
+                "date": date_format(call.deadline, "DATE_FORMAT"),
+                "donor": getattr(call, f"donor_{code}", "") or call.donor_en,
+            }
+            return "\n\n".join(
+                line for line in [closes, excerpt(call, "description", code)] if line
+            )
+
+        found.append(
+            (
+                f"funding:{call.pk}",
+                {
+                    **translated(call, "title", call_body),
+                    "link": call.url or neutral_url(reverse_in("activities:funding-list", "en")),
+                },
+            )
+        )
+    last = (
+        Edition.objects.filter(status=Edition.Status.SENT, month__lt=edition.month)
+        .exclude(started_at=None)
+        .order_by("-month")
+        .first()
+    )
+    news = News.objects.published()
+    if last is not None:
+        news = news.filter(published_at__gt=last.started_at)
+    else:
+        news = news.filter(published_at__gt=since - datetime.timedelta(days=31))
+    for piece in news.order_by("published_at", "pk"):
+        found.append(
+            (
+                f"news:{piece.pk}",
+                {
+                    **translated(
+                        piece, "title", lambda code, piece=piece: excerpt(piece, "summary", code)
+                    ),
+                    "link": neutral_url(
+                        reverse_in("activities:news-detail", "en", slug=piece.slug)
+                    ),
+                    "member": piece.member,
+                },
+            )
+        )
+    return found
+
+
+def reverse_in(name: str, language: str, **kwargs) -> str:
+    from django.urls import reverse
+    from django.utils.translation import override
+
+    with override(language):
+        return reverse(name, kwargs=kwargs or None)
+
+
+@transaction.atomic
+def edition_fill(*, edition, now: datetime.datetime | None = None, user=None) -> int:
+    """Add to a draft edition, as approved items after its own, the upcoming events, the
+    funding calls closing soon and the news since the last edition (see `filled_items`).
+    Idempotent: what it added before, by its source, is not added again, even if the
+    secretariat has since edited, declined or moved it. Returns how many items it added."""
+    from .models import Edition, Item
+
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    if edition.status != Edition.Status.DRAFT:
+        raise ValidationError(_("Only a draft edition can be filled."))
+    now = now or timezone.now()
+    taken = set(edition.items.exclude(source="").values_list("source", flat=True))
+    position = max(edition.items.values_list("position", flat=True), default=0)
+    added = 0
+    for source, fields in filled_items(edition, now):
+        if source in taken:
+            continue
+        position += 1
+        item = Item(
+            edition=edition,
+            status=Item.Status.APPROVED,
+            target_month=edition.month,
+            position=position,
+            source=source,
+            **fields,
+        )
+        item.full_clean()
+        by(item, user).save()
+        added += 1
+    return added

@@ -134,6 +134,12 @@ ACCESS = {
         data=lambda world: {"email": "new.colleague@example.org", "language": "en"},
     ),
     "members:my-member-focal-point": Access(get=EDITORS_OF_A, post=EDITORS_OF_A, kwargs=slug_of_a),
+    "members:my-member-invitation": Access(
+        get=NOBODY,
+        post=MANAGERS_OF_A,
+        kwargs=lambda world: {"slug": world.member_a.slug, "pk": world.invitation.pk},
+        data=lambda world: {"resend": "1"},
+    ),
     "members:invitation-accept": Access(get=NOBODY, post=NOBODY, kwargs=lambda w: BAD_TOKEN),
     # activities
     "activities:activity-list": public(),
@@ -337,6 +343,7 @@ class World:
     def __init__(self, media_root):
         from discussions.models import Follow, Post, Space
         from discussions.services import consultation_save
+        from members.services import invitation_send
         from newsletter.models import Edition
         from tests.factories import (
             ActivityFactory,
@@ -370,6 +377,13 @@ class World:
             user=self.users[COLLEAGUE_A],
             member=self.member_a,
             role=Representation.Role.COLLEAGUE,
+        )
+        self.invitation = invitation_send(
+            member=self.member_a,
+            email="invited.colleague@example.org",
+            role=Representation.Role.COLLEAGUE,
+            language="en",
+            invited_by=self.users[REP_A],
         )
         self.activity = ActivityFactory(slug="terraces")
         self.event = EventFactory(slug="cusco-meeting")

@@ -237,7 +237,11 @@ def _(w):
 def _(w):
     member = FocalPointFactory(name="Staying Person").member
     proposal = FocalPointProposal.objects.create(
-        member=member, name="Not Chosen", email="n@example.org", start_date=timezone.localdate()
+        member=member,
+        name="Not Chosen",
+        email="n@example.org",
+        start_date=timezone.localdate(),
+        decline_reason="Not a staff member of the organisation.",
     )
     w.says(w.act(proposal, "decline"), "1 proposition refusée")
     proposal.refresh_from_db()
@@ -595,7 +599,6 @@ NO_POST = {
     "members:member-list",
     "members:member-csv",
     "members:join-sent",
-    "members:join-confirm",
     "members:member-detail",
     "members:area-list",
     "members:area-detail",
@@ -721,6 +724,21 @@ def _(w):
     assert [message.to for message in mail.outbox] == [["ana@example.org"]]
 
 
+@post_view("members:join-confirm")
+def _(w):
+    from members.services import application_token
+
+    application = MembershipApplicationFactory()
+    url = f"/en/members/join/confirm/{application_token(application)}/"
+    # The link followed (by a person or a mail scanner) confirms nothing; the button does.
+    assert w.committed(lambda: Client().get(url)).status_code == 200
+    application.refresh_from_db()
+    assert application.status == MembershipApplication.Status.UNCONFIRMED
+    send(w, Client(), url, status=200)
+    application.refresh_from_db()
+    assert application.status == MembershipApplication.Status.PENDING
+
+
 @post_view("members:my-member-edit")
 def _(w):
     member = w.committed(lambda: MemberFactory(description_en="Old words."))
@@ -769,6 +787,26 @@ def _(w):
         {"email": "colleague@example.org", "language": "es"},
     )
     assert Invitation.objects.get(member=member).email == "colleague@example.org"
+
+
+@post_view("members:my-member-invitation")
+def _(w):
+    member = MemberFactory()
+    client, _user = speaking_for(member)
+    send(
+        w,
+        client,
+        f"/en/my/{member.slug}/colleagues/",
+        {"email": "colleague@example.org", "language": "es"},
+    )
+    invitation = Invitation.objects.get(member=member)
+    page = f"/en/my/{member.slug}/colleagues/"
+    assert "Send again" in client.get(page).content.decode()
+    send(w, client, f"/en/my/{member.slug}/invitations/{invitation.pk}/", {"resend": "1"})
+    assert Invitation.objects.get(pk=invitation.pk).token != invitation.token
+    send(w, client, f"/en/my/{member.slug}/invitations/{invitation.pk}/", {"cancel": "1"})
+    assert not Invitation.objects.filter(pk=invitation.pk).exists()
+    assert "Send again" not in client.get(page).content.decode()
 
 
 @post_view("members:my-member-focal-point")

@@ -56,7 +56,13 @@ def test_apply_in_spanish_confirm_and_wait_for_the_secretariat(
     message = mail.outbox[-1]
     assert message.to == ["maria@acc.example.org"]
     assert "Confirme su solicitud" in message.subject
-    confirmed = client.get(first_link(message))
+    link = first_link(message)
+    # Following the link shows a button and changes nothing (mail scanners follow links too).
+    page = client.get(link)
+    assert page.status_code == 200 and "Confirmar la solicitud" in page.content.decode()
+    application.refresh_from_db()
+    assert application.status == MembershipApplication.Status.UNCONFIRMED
+    confirmed = client.post(link)
     assert confirmed.status_code == 200
     application.refresh_from_db()
     assert application.status == MembershipApplication.Status.PENDING
@@ -95,8 +101,11 @@ def test_the_honeypot_stops_robots(client):
 
 def test_a_tampered_confirmation_link_is_refused(client):
     application = MembershipApplicationFactory()
-    response = client.get("/es/members/join/confirm/not-a-real-token/")
-    assert response.status_code == 404
+    for response in [
+        client.get("/es/members/join/confirm/not-a-real-token/"),
+        client.post("/es/members/join/confirm/not-a-real-token/"),
+    ]:
+        assert response.status_code == 404
     application.refresh_from_db()
     assert application.status == MembershipApplication.Status.UNCONFIRMED
 

@@ -23,7 +23,7 @@ from members.models import (
     User,
     add_years,
 )
-from tests.conftest import verified_user
+from tests.conftest import as_secretariat, verified_user
 from tests.factories import (
     AreaFactory,
     FocalPointFactory,
@@ -485,6 +485,27 @@ def test_renewal_refusal_says_when_the_term_ends_and_when_renewal_opens(settings
     assert services.renewal_refusal(member) is not None
 
 
+def test_a_member_that_has_withdrawn_is_not_renewed_by_anyone(secretariat_user):
+    member = MemberFactory(
+        name_en="Andean Páramo Network",
+        status=Member.Status.WITHDRAWN,
+        term_ends=TODAY() - 30 * DAY,
+    )
+    with translation.override("fr"):
+        reason = services.renewal_refusal(member)
+    assert reason == (
+        "Andean Páramo Network s’est retiré du partenariat ; pour revenir, il doit présenter "
+        "une nouvelle demande."
+    ).replace(" ;", "\u202f;")
+    with pytest.raises(ValidationError):
+        services.member_term_renew(member=member, user=as_secretariat(secretariat_user))
+    result = services.members_renew_term(members=Member.objects.filter(pk=member.pk))
+    assert result.renewed == [] and [m for m, _reason in result.refused] == [member]
+    member.refresh_from_db()
+    assert member.term_ends == TODAY() - 30 * DAY
+    assert not TermRenewal.objects.filter(member=member).exists()
+
+
 def test_a_renewal_adds_a_full_term_to_the_end_or_to_today_once_ended(settings):
     settings.MEMBERSHIP_TERM_YEARS = 3
     member = MemberFactory(term_ends=datetime.date(2030, 6, 30))
@@ -871,12 +892,16 @@ def test_a_confirmed_proposal_becomes_the_focal_point_from_its_date_or_today(
 
 def test_a_declined_proposal_changes_nothing_else_and_is_declined_once(andes, secretariat_user):
     declined = proposal(andes)
-    assert services.focal_point_proposal_decline(proposal=declined, user=secretariat_user)
+    assert services.focal_point_proposal_decline(
+        proposal=declined, user=secretariat_user, reason="Not a staff member of the organisation."
+    )
     declined.refresh_from_db()
     assert declined.status == FocalPointProposal.Status.DECLINED
     assert declined.decided_at is not None
     first = declined.decided_at
-    assert not services.focal_point_proposal_decline(proposal=declined, user=secretariat_user)
+    assert not services.focal_point_proposal_decline(
+        proposal=declined, user=secretariat_user, reason="Again."
+    )
     declined.refresh_from_db()
     assert declined.decided_at == first
     assert andes.focal_points.get().name == "Ana Quispe"

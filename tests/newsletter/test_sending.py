@@ -1,13 +1,13 @@
 """Editions sent exactly once, with the right headers, in the right language."""
 
 import datetime
-import email
 import html
 import re
 import socket
 import threading
 import time
 from collections import Counter
+from email import message_from_bytes
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -96,7 +96,7 @@ def test_an_edition_goes_to_each_subscriber_once_in_their_language_with_unsubscr
     assert "<script" not in html and len(html.encode()) < 100 * 1024
     # One image, the logo, travelling inside the email: nothing is fetched from anywhere.
     assert re.findall(r"<img [^>]*src=\"([^\"]*)\"", html) == ["cid:logo@mountainpartnership"]
-    parsed = email.message_from_bytes(french.message().as_bytes())
+    parsed = message_from_bytes(french.message().as_bytes())
     assert parsed.get_content_type() == "multipart/related"
     logo = [part for part in parsed.walk() if part.get_content_type() == "image/png"]
     assert [part["Content-ID"] for part in logo] == ["<logo@mountainpartnership>"]
@@ -226,8 +226,8 @@ def smtp_server(settings):
 
 
 def test_permanent_and_temporary_smtp_failures_are_told_apart(region, smtp_server):
-    for email in ["ok@example.org", "gone@example.org", "busy@example.org"]:
-        subscriber(region, email)
+    for address in ["ok@example.org", "gone@example.org", "busy@example.org"]:
+        subscriber(region, address)
     edition = edition_with_items()
     edition_mark_ready(edition=edition)
     sending.edition_start(edition=edition)
@@ -456,7 +456,7 @@ def test_messages_encoded_once_per_language_arrive_whole_and_personal(region, sm
     sending.edition_send_due(edition_id=edition.pk)
     assert sorted(smtp_server.received) == sorted(r.email for r in readers)
     for raw in smtp_server.messages:
-        message = email.message_from_bytes(raw, policy=policy.default)
+        message = message_from_bytes(raw, policy=policy.default)
         reader = Subscriber.objects.get(email=message["To"])
         delivery = Delivery.objects.get(subscriber=reader)
         assert message["Message-ID"] == delivery.message_id
@@ -736,7 +736,6 @@ def test_an_address_with_an_accented_domain_is_sent_whole(region, smtp_server):
 def test_an_edition_that_quotes_a_stand_in_is_sent_as_written(region, smtp_server):
     """Text that happens to match what the encoded template uses for the parts that differ
     per reader is not mistaken for them."""
-    import email
     from email import policy
 
     subscriber(region, "joe@example.org", "en", format="text")
@@ -755,7 +754,7 @@ def test_an_edition_that_quotes_a_stand_in_is_sent_as_written(region, smtp_serve
     edition_mark_ready(edition=edition)
     sending.edition_start(edition=edition)
     sending.edition_send_due(edition_id=edition.pk)
-    message = email.message_from_bytes(smtp_server.messages[0], policy=policy.default)
+    message = message_from_bytes(smtp_server.messages[0], policy=policy.default)
     text = message.get_body(("plain",)).get_content()
     assert f"Write to {sending.STAND_IN['email']} about {sending.STAND_IN['token']}." in text
     assert message["To"] == "joe@example.org"
