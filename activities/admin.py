@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from mountainpartnership import zones
-from mountainpartnership.admin import AccentInsensitiveSearch
+from mountainpartnership.admin import AccentInsensitiveSearch, BackToInbox
 from mountainpartnership.adminlog import log_changed
 from mountainpartnership.history import HistoryAdmin
 from mountainpartnership.i18n import (
@@ -265,7 +265,9 @@ class FundingOpportunityAdmin(AccentInsensitiveSearch, HistoryAdmin, Translation
 
 
 @admin.register(News)
-class NewsAdmin(AccentInsensitiveSearch, WrittenInAnyLanguageAdmin, HistoryAdmin, TranslationAdmin):
+class NewsAdmin(
+    BackToInbox, AccentInsensitiveSearch, WrittenInAnyLanguageAdmin, HistoryAdmin, TranslationAdmin
+):
     written_fields = ("title", "summary", "body")
     list_display = ["title", "status", "published_at", "member", "author"]
     list_filter = ["status"]

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from mountainpartnership import zones
-from mountainpartnership.admin import AccentInsensitiveSearch
+from mountainpartnership.admin import AccentInsensitiveSearch, BackToInbox
 from mountainpartnership.adminlog import log_changed
 from mountainpartnership.history import HistoryAdmin
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
@@ -192,7 +192,7 @@ class HideForm(forms.Form):
 
 
 @admin.register(Post)
-class PostAdmin(AccentInsensitiveSearch, HistoryAdmin):
+class PostAdmin(BackToInbox, AccentInsensitiveSearch, HistoryAdmin):
     """Posts are written on the site; here the secretariat hides them or shows them again."""
 
     form = ModerationForm
@@ -322,7 +322,7 @@ class ConsultationForm(zones.ZonedTimesMixin, forms.ModelForm):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(AccentInsensitiveSearch, HistoryAdmin, TranslationAdmin):
+class ConsultationAdmin(BackToInbox, AccentInsensitiveSearch, HistoryAdmin, TranslationAdmin):
     form = ConsultationForm
     list_display = ["question", "opens", "closes", "moderator", "synthesis_published_at"]
     search_fields = ["question_en", "question_fr", "question_es"]

@@ -1,8 +1,13 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from mountainpartnership.admin import AccentInsensitiveSearch
+from members.admin import MemberAdmin
+from members.models import Member, User
+from mountainpartnership.admin import AccentInsensitiveSearch, BackToInbox
+from mountainpartnership.history import HistoryAdmin
 
-from .models import Nudge, PageView, PartnerMessage, TaskFailure
+from .models import InboxDigest, MemberNote, Nudge, PageView, PartnerMessage, TaskFailure
+from .services import member_note_delete, member_note_save
 
 
 class ReadOnlyAdmin(AccentInsensitiveSearch, admin.ModelAdmin):
@@ -46,3 +51,86 @@ class TaskFailureAdmin(ReadOnlyAdmin):
     list_filter = ["task"]
     search_fields = ["task", "task_id", "exception"]
     date_hierarchy = "failed_at"
+
+
+# The member's admin page, composed from here (members cannot import insight): the nudges
+# already sent and the secretariat's notes, next to each other.
+
+
+class NudgeInline(admin.TabularInline):
+    model = Nudge
+    fields = ["sent_at", "email", "language", "sent_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("nudges already sent")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class MemberNoteInline(admin.StackedInline):
+    model = MemberNote
+    fields = [("date", "kind", "by"), "text", ("follow_up_on", "done")]
+    extra = 1
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "by":
+            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True).order_by(
+                "email"
+            )
+            kwargs.setdefault("initial", request.user.pk)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MemberWithNotesAdmin(BackToInbox, MemberAdmin):
+    inlines = [*MemberAdmin.inlines, MemberNoteInline, NudgeInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not MemberNote:
+            return super().save_formset(request, form, formset, change)
+        # Notes are written through their service, so their history says who wrote them.
+        for note in formset.save(commit=False):
+            member_note_save(note=note, user=request.user)
+        for note in formset.deleted_objects:
+            member_note_delete(note=note, user=request.user)
+        formset.save_m2m()
+
+
+admin.site.unregister(Member)
+admin.site.register(Member, MemberWithNotesAdmin)
+
+
+@admin.register(MemberNote)
+class MemberNoteAdmin(AccentInsensitiveSearch, HistoryAdmin):
+    list_display = ["member", "date", "kind", "by", "follow_up_on", "done"]
+    list_filter = ["kind", "done"]
+    list_select_related = ["member", "by"]
+    search_fields = ["member__name_en", "text"]
+    autocomplete_fields = ["member"]
+    date_hierarchy = "date"
+
+    def get_actions(self, request):
+        # Django's bulk delete skips the service (and who deleted what); one by one instead.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        member_note_save(note=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        member_note_delete(note=obj, user=request.user)
+
+
+@admin.register(InboxDigest)
+class InboxDigestAdmin(ReadOnlyAdmin):
+    """What the daily email remembers; deleting a row would send the same list again."""
+
+    list_display = ["sent_at", "newest", "entries", "recipients"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -11,7 +11,8 @@ class InsightConfig(AppConfig):
     verbose_name = _("Insight")
 
     def ready(self):
-        from . import failures, search
+        # After modeltranslation's ready(), as every app's history.
+        from . import failures, history, search  # noqa: F401
 
         search.connect_signals()
         failures.connect_signals()

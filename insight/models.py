@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mountainpartnership.limits import EMAIL_LENGTH, TEXT, LongTextField
+from mountainpartnership.limits import EMAIL_LENGTH, HAPPENED, PLANNED, TEXT, LongTextField
 
 
 class PageView(models.Model):
@@ -152,3 +152,61 @@ class TaskFailure(models.Model):
 
     def __str__(self):
         return f"{self.task} {self.task_id}"
+
+
+class MemberNote(models.Model):
+    """A call, meeting or email between the secretariat and a member, with what was said and,
+    if something must follow, when. Due follow-ups (not done, on or before today) wait in the
+    secretariat's inbox (insight.inbox)."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", _("Call")
+        MEETING = "meeting", _("Meeting")
+        EMAIL = "email", _("Email")
+        OTHER = "other", _("Other")
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="notes", verbose_name=_("member")
+    )
+    date = models.DateField(_("date"), default=timezone.localdate, validators=[HAPPENED])
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CALL)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from the secretariat"),
+    )
+    text = LongTextField(_("what was said"), max_length=TEXT)
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True, validators=[PLANNED])
+    done = models.BooleanField(_("follow-up done"), default=False)
+    created = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("note on a member")
+        verbose_name_plural = _("notes on members")
+        indexes = [models.Index(fields=["done", "follow_up_on"])]
+
+    def __str__(self):
+        return f"{self.member} · {self.date:%Y-%m-%d} · {self.get_kind_display()}"
+
+
+class InboxDigest(models.Model):
+    """One daily email of the secretariat's inbox (insight.tasks.inbox_digest): remembered so
+    that the next one goes out only when something newer than `newest` waits."""
+
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    newest = models.DateTimeField(_("newest entry waiting since"))
+    entries = models.PositiveIntegerField(_("entries"), default=0)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        get_latest_by = "sent_at"
+        verbose_name = _("inbox email")
+        verbose_name_plural = _("inbox emails")
+
+    def __str__(self):
+        return f"{self.sent_at:%Y-%m-%d %H:%M}"

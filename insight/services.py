@@ -1,5 +1,5 @@
-"""Writes of the insight app: nudges to dormant members, messages between members, and the
-record of failed tasks."""
+"""Writes of the insight app: nudges to dormant members, messages between members, the
+secretariat's notes on members, and the record of failed tasks."""
 
 import datetime
 
@@ -12,11 +12,12 @@ from discussions.models import Space, Topic
 from members.models import Member
 from members.tasks import spoken_language
 from mountainpartnership.dates import date_format
+from mountainpartnership.history import by
 from mountainpartnership.mail import site_url
 
 from .engagement import NUDGE_EVERY
 from .matching import LOOKING_FOR_PARTNERS
-from .models import Nudge, PartnerMessage, TaskFailure
+from .models import MemberNote, Nudge, PartnerMessage, TaskFailure
 
 # How many messages one account may send to other members in a day.
 MESSAGES_PER_DAY = 10
@@ -135,3 +136,23 @@ def partner_message_send(*, sender, from_member, to_member, subject, body) -> Pa
         )
         transaction.on_commit(lambda: partner_message_email.delay(message.pk))
     return message
+
+
+@transaction.atomic
+def member_note_save(*, note: MemberNote, user) -> MemberNote:
+    """Record a call, meeting or email with a member, or correct one (mark its follow-up
+    done). A new note is the writer's unless it names another of the secretariat. Validated
+    whole; its history records who wrote each version. For the secretariat (the admin)."""
+    if note.pk is None and note.by_id is None:
+        note.by = user
+    note.full_clean()
+    by(note, user)
+    note.save()
+    return note
+
+
+@transaction.atomic
+def member_note_delete(*, note: MemberNote, user) -> None:
+    """Remove a note recorded by mistake; its history keeps it, and who removed it."""
+    by(note, user)
+    note.delete()

@@ -64,3 +64,64 @@ def partner_message_email(message_id: int) -> None:
         [focal_point.email],
         reply_to=[message.sender.email],
     ).send()
+
+
+def secretariat_readers() -> list[tuple[str, str]]:
+    """(email, language) of each active staff member of the secretariat. A user's language is
+    the one they chose for the portal's emails (discussions.Reader), English otherwise."""
+    from discussions.models import Reader
+    from members.models import User
+    from members.permissions import SECRETARIAT_GROUP
+
+    users = list(
+        User.objects.filter(is_active=True, is_staff=True, groups__name=SECRETARIAT_GROUP)
+        .order_by("email")
+        .values_list("pk", "email")
+    )
+    chosen = dict(
+        Reader.objects.filter(user__in=[pk for pk, _email in users]).values_list("user", "language")
+    )
+    return [(email, chosen.get(pk, settings.LANGUAGE_CODE)) for pk, email in users]
+
+
+@shared_task
+def inbox_digest() -> int:
+    """Daily (Celery beat): email the secretariat's inbox to each of its staff, in their own
+    language, when something waits that is newer than what the last such email listed; returns
+    how many emails went out. Run twice, the second finds nothing new and sends nothing; the
+    email sent is recorded (InboxDigest) in the same transaction, under a lock, so two runs at
+    once send once."""
+    from django.db import transaction
+    from django.urls import reverse
+
+    from . import inbox
+    from .models import InboxDigest
+
+    with transaction.atomic():
+        last = InboxDigest.objects.select_for_update().order_by("-sent_at").first()
+        dated = [entry for entry in inbox.entries(translations=False) if entry.since is not None]
+        if not dated:
+            return 0
+        newest = max(entry.since_moment for entry in dated)
+        if last is not None and newest <= last.newest:
+            return 0
+        readers = secretariat_readers()
+        by_language = {}
+        for email, language in readers:
+            if language not in by_language:
+                with translation.override(language):
+                    by_language[language] = inbox.entries()
+            entries = by_language[language]
+            send_templated(
+                "insight/email/inbox",
+                {
+                    "entries": entries,
+                    "new_since": last.newest if last else None,
+                    "inbox_url": site_url(reverse("admin-inbox")),
+                    "site_url": site_url(),
+                },
+                [email],
+                language,
+            )
+        InboxDigest.objects.create(newest=newest, entries=len(dated), recipients=len(readers))
+    return len(readers)

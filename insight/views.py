@@ -331,3 +331,23 @@ def dataset_api(request, name):
     from .opendata import api
 
     return api(request, name)
+
+
+def inbox(request):
+    """The secretariat's inbox, in the admin (mountainpartnership/urls.py wraps it in the
+    admin's own login and the second factor's middleware); anyone else gets a 404."""
+    from django.contrib import admin
+
+    from . import inbox as waiting
+
+    if not permissions.is_secretariat(request.user):
+        raise Http404
+    return render(
+        request,
+        "admin/inbox.html",
+        {
+            **admin.site.each_context(request),
+            "title": _("Inbox"),
+            "entries": waiting.entries(),
+        },
+    )

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django_countries import countries
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from mountainpartnership.admin import AccentInsensitiveSearch
+from mountainpartnership.admin import AccentInsensitiveSearch, BackToInbox
 from mountainpartnership.adminlog import log_changed
 from mountainpartnership.db import search_term
 from mountainpartnership.history import HistoryAdmin
@@ -494,7 +494,7 @@ class FocalPointAdmin(AccentInsensitiveSearch, HistoryAdmin, TranslationAdmin):
 
 
 @admin.register(FocalPointProposal)
-class FocalPointProposalAdmin(admin.ModelAdmin):
+class FocalPointProposalAdmin(BackToInbox, admin.ModelAdmin):
     list_display = ["name", "member", "email", "start_date", "status", "proposed_by", "created"]
     list_filter = ["status"]
     list_select_related = ["member", "proposed_by"]
@@ -578,7 +578,7 @@ class InvitationAdmin(AccentInsensitiveSearch, admin.ModelAdmin):
 
 
 @admin.register(MembershipApplication)
-class MembershipApplicationAdmin(AccentInsensitiveSearch, admin.ModelAdmin):
+class MembershipApplicationAdmin(BackToInbox, AccentInsensitiveSearch, admin.ModelAdmin):
     """The queue of applications: check, choose the region, then approve or reject."""
 
     list_display = [

@@ -351,6 +351,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "discussions.tasks.consultations_closed",
         "schedule": crontab(minute="*/5"),
     },
+    # After the members' changes digest (6:00): the inbox, when something new waits.
+    "inbox-digest": {
+        "task": "insight.tasks.inbox_digest",
+        "schedule": crontab(hour=6, minute=15),
+    },
 }
 
 # The newsletter: messages per second across all workers together, and workers per edition.

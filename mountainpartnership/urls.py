@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from insight.views import inbox
+
 from . import health, media, views
 
 admin.site.site_header = _("Mountain Partnership secretariat")
@@ -14,6 +16,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     # The admin signs in through the site's login: same rate limits, same second factor.
     path("admin/login/", views.admin_login),
+    # The secretariat's inbox, inside the admin: its login, header and second factor.
+    path("admin/inbox/", admin.site.admin_view(inbox), name="admin-inbox"),
     path("admin/", admin.site.urls),
 ]
 

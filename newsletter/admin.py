@@ -19,7 +19,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from members import permissions
 from members.forms import AreasField
 from members.models import Member, Region
-from mountainpartnership.admin import AccentInsensitiveSearch
+from mountainpartnership.admin import AccentInsensitiveSearch, BackToInbox
 from mountainpartnership.adminlog import log_changed
 from mountainpartnership.dates import date_format
 from mountainpartnership.db import natural_key
@@ -157,7 +157,9 @@ class ItemInline(WrittenInAnyLanguageAdmin, TranslationStackedInline):
 
 
 @admin.register(Item)
-class ItemAdmin(AccentInsensitiveSearch, WrittenInAnyLanguageAdmin, HistoryAdmin, TranslationAdmin):
+class ItemAdmin(
+    BackToInbox, AccentInsensitiveSearch, WrittenInAnyLanguageAdmin, HistoryAdmin, TranslationAdmin
+):
     written_fields = ("title", "body")
     list_display = ["title", "member", "target_month", "status", "edition", "position"]
     list_filter = ["status", "target_month", "edition"]
@@ -239,7 +241,7 @@ class EditionForm(forms.ModelForm):
 
 
 @admin.register(Edition)
-class EditionAdmin(HistoryAdmin, TranslationAdmin):
+class EditionAdmin(BackToInbox, HistoryAdmin, TranslationAdmin):
     form = EditionForm
     list_display = ["__str__", "status", "send_at", "started_at", "finished_at"]
     list_filter = ["status"]

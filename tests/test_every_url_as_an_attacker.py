@@ -280,6 +280,8 @@ ACCESS = {
         post=frozenset({ANONYMOUS, STAFF, SECRETARIAT}),
         read_only=True,
     ),
+    # The secretariat's inbox, in the admin: its login, then the second factor's middleware.
+    "admin-inbox": Access(get=ONLY_SECRETARIAT, post=ONLY_SECRETARIAT, read_only=True),
     # The admin's own login, under the same address: the one above answers.
     "admin:login": Access(
         get=frozenset({ANONYMOUS, STAFF, SECRETARIAT}),

@@ -709,7 +709,7 @@ LIBRARY_ADMINS = {
 
 def admin_records(world):
     """A record of each kind the demo has none of, so that every admin page has one to open."""
-    from insight.models import Nudge, PageView, PartnerMessage
+    from insight.models import InboxDigest, MemberNote, Nudge, PageView, PartnerMessage
     from insight.services import task_failure_record
     from members.models import FocalPointProposal
     from newsletter.models import Item
@@ -728,6 +728,8 @@ def admin_records(world):
         member=member, title_en="Atlas", body_en="Out.", target_month=timezone.localdate()
     )
     Nudge.objects.create(member=member, email="fp@example.org", language="en")
+    MemberNote.objects.create(member=member, text="Called about the atlas.")
+    InboxDigest.objects.create(newest=timezone.now())
     PartnerMessage.objects.create(
         sender=user, from_member=member, to_member=world.other_member, subject="Hi", body="Hello."
     )

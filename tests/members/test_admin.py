@@ -98,7 +98,14 @@ def one_of_each(secretariat_user):
 
 
 def insight_records(secretariat_user, member):
-    from insight.models import Nudge, PageView, PartnerMessage, TaskFailure
+    from insight.models import (
+        InboxDigest,
+        MemberNote,
+        Nudge,
+        PageView,
+        PartnerMessage,
+        TaskFailure,
+    )
 
     return {
         Nudge: Nudge.objects.create(
@@ -117,6 +124,10 @@ def insight_records(secretariat_user, member):
         TaskFailure: TaskFailure.objects.create(
             task="newsletter.tasks.deliver", task_id="abc", exception="SMTPServerDisconnected"
         ),
+        MemberNote: MemberNote.objects.create(
+            member=member, by=secretariat_user, text="Called about the workshop"
+        ),
+        InboxDigest: InboxDigest.objects.create(newest=timezone.now()),
     }
 
 
@@ -144,7 +155,7 @@ CREATED_ON_THE_SITE = {
     *[apps.get_model("discussions", name) for name in ["Post", "ModerationQueue"]],
     *[
         apps.get_model("insight", name)
-        for name in ["Nudge", "PartnerMessage", "PageView", "TaskFailure"]
+        for name in ["Nudge", "PartnerMessage", "PageView", "TaskFailure", "InboxDigest"]
     ],
 }
 
@@ -415,6 +426,10 @@ def change_form_data(member, **changes):
             "representations-MAX_NUM_FORMS": 1000,
             "renewals-TOTAL_FORMS": 0,
             "renewals-INITIAL_FORMS": 0,
+            "notes-TOTAL_FORMS": 0,
+            "notes-INITIAL_FORMS": 0,
+            "nudges-TOTAL_FORMS": 0,
+            "nudges-INITIAL_FORMS": 0,
         }
     )
     people = list(member.focal_points.order_by("pk"))
