@@ -381,9 +381,13 @@ def test_the_number_of_reports_that_hides_a_post_is_a_setting(settings):
     services.post_flag(post=post, user=verified_user(), reason="One")
     post.refresh_from_db()
     assert post.moderation == Post.Moderation.VISIBLE and post.moderated_at is None
-    services.post_flag(post=post, user=verified_user(), reason="Two")
+    second = verified_user()
+    services.post_flag(post=post, user=second, reason="Two")
     post.refresh_from_db()
     assert post.moderation == Post.Moderation.PENDING and post.moderated_at is not None
+    # The post's history says whose report hid it.
+    latest = post.history.order_by("-history_id").first()
+    assert latest.moderation == Post.Moderation.PENDING and latest.history_user == second
 
 
 def test_reports_already_reviewed_do_not_count_again(settings):
