@@ -186,7 +186,11 @@ def test_a_confirmed_proposal_ends_the_old_focal_point_and_invites_the_new_one(
     assert_refused_everywhere(client, ana, condesan)
     invitation = Invitation.objects.get(email="l.mamani@example.org")
     assert invitation.language == "es" and invitation.role == Representation.Role.FOCAL_POINT
-    assert mail.outbox[-1].to == ["l.mamani@example.org"]
+    # The new focal point is invited; the proposer is told the proposal was accepted.
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "a.quispe@example.org",
+        "l.mamani@example.org",
+    ]
 
 
 def test_proposing_a_focal_point_asks_their_language(client, condesan):
