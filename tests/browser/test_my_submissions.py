@@ -1,12 +1,14 @@
-"""A representative sends news and a newsletter item through the site; the secretariat
-declines one with a reason and publishes the other in the admin; the representative is told
-both in French and sees both at /fr/my/. Chromium, JavaScript off."""
+"""A representative sends news and a newsletter item through the site; the secretariat finds
+both in its inbox, declines one with a reason and publishes the other, coming back to the
+inbox each time; the representative is told both in French and sees both at /fr/my/.
+Chromium, JavaScript off."""
 
 import pytest
 from django.core import mail
 
 from members.models import Representation
 from tests.browser.conftest import sign_in_page
+from tests.browser.test_inbox import header_link
 from tests.conftest import verified_user
 from tests.factories import FocalPointFactory
 
@@ -41,17 +43,33 @@ def test_a_representative_sees_what_became_of_their_news_and_item(admin_page, ne
     news, item = News.objects.get(), Item.objects.get()
 
     admin = admin_page
-    admin.goto(f"/admin/activities/news/{news.pk}/change/")
+    # Both wait in the secretariat's inbox, counted in the admin's header.
+    admin.goto("/admin/")
+    assert header_link(admin) == "Inbox: 2 waiting"
+    admin.locator("#user-tools a.inbox-link").click()
+    rows = admin.locator("#inbox tbody tr:not(.inbox-translations)")
+    assert rows.count() == 2
+    listed = rows.all_inner_texts()
+    assert any("Foires aux semences andines" in row for row in listed), listed
+    assert any("Atelier sur l’eau à Cusco" in row for row in listed), listed
+
+    admin.get_by_role("link", name="Foires aux semences andines").click()
+    assert f"/admin/activities/news/{news.pk}/change/" in admin.url and "_inbox=1" in admin.url
     admin.select_option('select[name="status"]', "declined")
     admin.locator('input[name="_save"]').click()
     assert admin.locator(".errorlist").count() >= 1  # a decline needs its reason
     admin.fill('textarea[name="decline_reason"]', "Déjà publié le mois dernier.")
     admin.locator('input[name="_save"]').click()
-    assert admin.locator(".errornote").count() == 0, admin.locator("#content").inner_text()[:2000]
-    admin.goto(f"/admin/newsletter/item/{item.pk}/change/")
+    assert admin.url.endswith("/admin/inbox/"), admin.locator("#content").inner_text()[:2000]
+    assert header_link(admin) == "Inbox: 1 waiting"
+
+    admin.get_by_role("link", name="Atelier sur l’eau à Cusco").click()
+    assert f"/admin/newsletter/item/{item.pk}/change/" in admin.url
     admin.select_option('select[name="status"]', "approved")
     admin.locator('input[name="_save"]').click()
-    assert admin.locator(".errornote").count() == 0, admin.locator("#content").inner_text()[:2000]
+    assert admin.url.endswith("/admin/inbox/"), admin.locator("#content").inner_text()[:2000]
+    assert header_link(admin) == "Inbox: 0 waiting"
+    assert rows.count() == 0
     # Saved again: nobody is told twice.
     admin.goto(f"/admin/newsletter/item/{item.pk}/change/")
     admin.locator('input[name="_save"]').click()
