@@ -10,6 +10,7 @@ from members.models import DecisionNotice
 from members.services import decision_tell
 from mountainpartnership.db import unique_slug
 from mountainpartnership.history import by
+from mountainpartnership.i18n import written_in
 
 from .models import Activity, News, StatusChange
 
@@ -91,14 +92,6 @@ def news_submit(*, member, user, language: str, title: str, summary: str, body: 
     news.full_clean()
     by(news, user).save()
     return news
-
-
-def written_in(record, field: str = "title") -> str | None:
-    """The first of the portal's languages `record`'s `field` is written in."""
-    return next(
-        (code for code, _name in settings.LANGUAGES if getattr(record, f"{field}_{code}", "")),
-        None,
-    )
 
 
 def news_tell_author(news: News) -> None:

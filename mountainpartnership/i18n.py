@@ -66,6 +66,15 @@ def shown_language(obj, field: str, language: str) -> str | None:
     return None
 
 
+def written_in(record, field: str = "title") -> str | None:
+    """The first of the portal's languages `record`'s `field` is written in (what members
+    send is kept in the language they wrote it in); None when it has no text."""
+    return next(
+        (code for code, _name in settings.LANGUAGES if getattr(record, f"{field}_{code}", "")),
+        None,
+    )
+
+
 def require_some_language(obj, fields) -> None:
     """For a model's clean(): each of `fields` needs text in at least one language. The
     errors are not tied to one language's field, which a form (an admin inline) may lack."""

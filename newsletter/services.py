@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from members.models import DecisionNotice, Region
 from members.services import decision_tell
 from mountainpartnership.history import by
+from mountainpartnership.i18n import written_in
 from mountainpartnership.listing import shown
 
 from .models import Subscriber, new_key
@@ -255,16 +256,13 @@ def item_tell_author(item) -> None:
         decision, reason = DecisionNotice.Decision.DECLINED, item.decline_reason
     else:
         return
-    language = next(
-        (code for code, _name in settings.LANGUAGES if getattr(item, f"title_{code}", "")), None
-    )
     decision_tell(
         record=item,
         decision=decision,
         author=item.submitted_by,
         title=item.title,
         reason=reason,
-        written_in=language,
+        written_in=written_in(item),
     )
 
 
