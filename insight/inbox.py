@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from activities.models import News
 from discussions.models import Consultation, Flag, Post
 from members.models import FocalPointProposal, Member, MembershipApplication
+from mountainpartnership.listing import shown
 from newsletter.models import Delivery, Edition, Item
 
 from . import coverage
@@ -262,7 +263,7 @@ def entries(now=None, *, translations=True) -> list[Entry]:
             Entry(
                 "follow-up",
                 _("Follow-up due"),
-                note.text if len(note.text) <= 120 else note.text[:119] + "…",
+                shown(note.text, 120),
                 f"{note.member} · {person(note.by)}" if note.by else str(note.member),
                 note.follow_up_on,
                 admin_change(Member, note.member_id),
