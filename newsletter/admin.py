@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -200,29 +201,34 @@ class ItemAdmin(
 SEGMENT_FIELDS = ["areas", "regions", "languages", "member_types"]
 
 
+def segment_label(name: str) -> str:
+    """A segment field's label: its model field's name, capitalised as the admin does."""
+    return capfirst(Edition._meta.get_field(name).verbose_name)
+
+
 class EditionForm(forms.ModelForm):
     """The segment as checkboxes, which work without JavaScript."""
 
     areas = AreasField(
-        label=_("readers of the areas"),
+        label=segment_label("areas"),
         help_text=_("Only subscribers who follow one of these areas. Empty: everyone."),
     )
     regions = forms.ModelMultipleChoiceField(
-        label=_("readers in the regions"),
+        label=segment_label("regions"),
         queryset=Region.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Only subscribers in one of these regions. Empty: everyone."),
     )
     languages = forms.MultipleChoiceField(
-        label=_("readers of the languages"),
+        label=segment_label("languages"),
         choices=settings.LANGUAGES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Only subscribers who read one of these languages. Empty: everyone."),
     )
     member_types = forms.MultipleChoiceField(
-        label=_("readers from members of the types"),
+        label=segment_label("member_types"),
         choices=Member.Type.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,

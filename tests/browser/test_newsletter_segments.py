@@ -27,6 +27,11 @@ def test_the_secretariat_sends_an_edition_to_the_andes_and_reads_its_size(admin_
     page.goto(f"/admin/newsletter/edition/{edition.pk}/change/")
     size = page.locator(".field-segment_size .readonly")
     assert size.inner_text() == "3 confirmed subscribers will receive it."
+    # The segment's labels read like the admin's others: capitalised.
+    assert page.locator(".field-areas label").first.inner_text() == "Readers of the areas:"
+    assert page.locator(
+        ".field-member_types > div > label, .field-member_types label"
+    ).first.inner_text() == ("Readers from members of the types:")
     page.get_by_label("Andes").check()
     page.locator('input[name="_continue"]').click()
     assert page.locator(".errornote").count() == 0, page.locator("#content").inner_text()[:2000]

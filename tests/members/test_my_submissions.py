@@ -176,7 +176,7 @@ def test_publishing_news_then_saving_it_again_tells_the_author_once(
         )
     [email] = mail.outbox
     assert email.subject == "Publié\u202f: Foires aux semences"
-    assert "Le secrétariat a publié votre article" in email.body
+    assert "Le secrétariat a publié votre actualité" in email.body
 
 
 def test_an_item_approved_or_declined_in_the_admin_is_told_once_per_decision(
