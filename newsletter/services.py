@@ -272,7 +272,7 @@ def item_decide(*, item, user=None, status: str, reason: str = "") -> bool:
     puts it back to submitted; its author is emailed an approval or a refusal once. Returns
     whether anything changed; ValidationError (nothing changed) for a refusal without a
     reason. Atomic."""
-    from .models import Item
+    from .models import Edition, Item
 
     if status not in Item.Status.values:
         raise ValidationError({"status": _("Unknown status.")})
@@ -287,6 +287,12 @@ def item_decide(*, item, user=None, status: str, reason: str = "") -> bool:
     item.full_clean()
     by(item, user).save(update_fields=fields)
     item_tell_author(item)
+    if status == Item.Status.APPROVED and item.edition_id is None:
+        # Approved for a month whose edition is being written: it goes in at the end.
+        draft = Edition.objects.filter(month=item.target_month, status=Edition.Status.DRAFT).first()
+        if draft is not None:
+            position = max(draft.items.values_list("position", flat=True), default=0) + 1
+            item_place(item=item, edition=draft, position=position, user=user)
     return True
 
 
@@ -422,9 +428,27 @@ def reverse_in(name: str, language: str, **kwargs) -> str:
         return reverse(name, kwargs=kwargs or None)
 
 
+def waiting_items(month: datetime.date):
+    """Items approved for `month` (members' mostly) that no edition holds yet, oldest first."""
+    from .models import Item
+
+    return (
+        Item.objects.select_for_update()
+        .filter(status=Item.Status.APPROVED, target_month=month, edition=None)
+        .order_by("pk")
+    )
+
+
+def item_place(*, item, edition, position: int, user=None) -> None:
+    """Put an item in an edition, at `position`."""
+    item.edition, item.position = edition, position
+    by(item, user).save(update_fields=["edition", "position"])
+
+
 @transaction.atomic
 def edition_fill(*, edition, now: datetime.datetime | None = None, user=None) -> int:
-    """Add to a draft edition, as approved items after its own, the upcoming events, the
+    """Add to a draft edition, after its own items, the items approved for its month that no
+    edition holds yet (members' proposals), then, as approved items, the upcoming events, the
     funding calls closing soon and the news since the last edition (see `filled_items`).
     Idempotent: what it added before, by its source, is not added again, even if the
     secretariat has since edited, declined or moved it. Returns how many items it added."""
@@ -437,6 +461,11 @@ def edition_fill(*, edition, now: datetime.datetime | None = None, user=None) ->
     taken = set(edition.items.exclude(source="").values_list("source", flat=True))
     position = max(edition.items.values_list("position", flat=True), default=0)
     added = 0
+    # Items approved for this month and in no edition yet (members' proposals) come first.
+    for item in waiting_items(edition.month):
+        position += 1
+        item_place(item=item, edition=edition, position=position, user=user)
+        added += 1
     for source, fields in filled_items(edition, now):
         if source in taken:
             continue

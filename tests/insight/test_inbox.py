@@ -288,11 +288,19 @@ def test_the_daily_email_goes_only_when_something_new_waits(secretariat_user):
     assert "/admin/members/membershipapplication/" in english.body
     assert "Demande d’adhésion" in in_french.body, in_french.body
     assert "boîte de réception" in in_french.subject.lower()
+    # The first email: everything is new, nothing is marked, and it does not say it is.
+    assert english.body.startswith("Waiting for the secretariat, oldest first:\n")
+    assert "\n* " not in english.body
     mail.outbox.clear()
     assert inbox_digest() == 0 and mail.outbox == []
     application(0, name="Newer Association")
     assert inbox_digest() == 2
     assert "Newer Association" in mail.outbox[0].body
+    # The next marks what came since the last one.
+    body = {message.to[0]: message for message in mail.outbox}[secretariat_user.email].body
+    assert "(new since the last email: marked *)" in body
+    assert "\n* Membership application: Newer Association" in body
+    assert "\nMembership application: Asociación Andina" in body
     assert InboxDigest.objects.count() == 2
 
 

@@ -320,3 +320,50 @@ def test_a_sent_editions_page_shows_its_segment_read_only(secretariat_client):
     assert page.status_code == 200
     html = page.content.decode()
     assert 'name="areas"' not in html and "Sent to 0 subscribers." in html
+
+
+def test_an_item_approved_for_the_month_goes_into_its_edition(secretariat_user):
+    """A member's item approved for a month is placed in that month's edition: when the
+    edition fills itself, or at once when it is approved while the draft exists."""
+    from newsletter.services import item_decide
+
+    month = next_month()
+    member = MemberFactory()
+    earlier = Item.objects.create(
+        member=member, status="approved", target_month=month, title_fr="Atelier sur l’eau"
+    )
+    Item.objects.create(  # another month's: stays where it is
+        member=member, status="approved", target_month=months_after(month, 1), title_en="Later"
+    )
+    Item.objects.create(  # not approved: stays out
+        member=member, status="submitted", target_month=month, title_en="Waiting"
+    )
+    edition = Edition.objects.create(month=month)
+    Item.objects.create(
+        edition=edition, status="approved", target_month=month, position=3, title_en="Ours"
+    )
+
+    assert edition_fill(edition=edition) == 1
+    earlier.refresh_from_db()
+    assert (earlier.edition, earlier.position) == (edition, 4)
+    assert earlier.history.latest().history_type == "~"  # through the service, with history
+
+    later = Item.objects.create(
+        member=member,
+        status="submitted",
+        target_month=month,
+        title_en="Late but good",
+        body_en="Body.",
+    )
+    item_decide(item=later, user=secretariat_user, status="approved")
+    later.refresh_from_db()
+    assert (later.edition, later.position) == (edition, 5)
+
+    edition.status = Edition.Status.READY
+    edition.save()
+    last = Item.objects.create(
+        member=member, status="submitted", target_month=month, title_en="x", body_en="Body."
+    )
+    item_decide(item=last, user=secretariat_user, status="approved")
+    last.refresh_from_db()
+    assert last.edition is None  # an edition on its way is not changed behind its back
