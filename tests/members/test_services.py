@@ -9,6 +9,7 @@ import pytest
 from django.core import mail, signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.signals import post_save
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone, translation
 
 from members import services
@@ -109,6 +110,9 @@ def test_the_new_focal_point_is_saved_with_all_they_gave_and_the_old_one_ends_th
     )
     assert [message.to for message in mail.outbox] == [["lucia@andes.example.org"]]
     assert mail.outbox[0].subject.startswith("Votre invitation à représenter Andes Network")
+    with translation.override("fr"):
+        until = date_filter(invitation.expires_at, "DATE_FORMAT")
+    assert f"il ne sert qu’une fois, jusqu’au {until}." in mail.outbox[0].body
 
 
 def test_a_replacement_starting_the_day_the_current_one_started_is_refused_and_says_when(andes):
