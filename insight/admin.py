@@ -72,10 +72,8 @@ class NudgeInline(admin.TabularInline):
         return False
 
 
-class MemberNoteInline(admin.StackedInline):
-    model = MemberNote
-    fields = [("date", "kind", "by"), "text", ("follow_up_on", "done")]
-    extra = 1
+class NoteBySecretariat:
+    """A note's "from the secretariat" offers the active staff only, the writer first chosen."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "by":
@@ -84,6 +82,12 @@ class MemberNoteInline(admin.StackedInline):
             )
             kwargs.setdefault("initial", request.user.pk)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MemberNoteInline(NoteBySecretariat, admin.StackedInline):
+    model = MemberNote
+    fields = [("date", "kind", "by"), "text", ("follow_up_on", "done")]
+    extra = 1
 
 
 class MemberWithNotesAdmin(BackToInbox, MemberAdmin):
@@ -105,7 +109,7 @@ admin.site.register(Member, MemberWithNotesAdmin)
 
 
 @admin.register(MemberNote)
-class MemberNoteAdmin(AccentInsensitiveSearch, HistoryAdmin):
+class MemberNoteAdmin(NoteBySecretariat, AccentInsensitiveSearch, HistoryAdmin):
     list_display = ["member", "date", "kind", "by", "follow_up_on", "done"]
     list_filter = ["kind", "done"]
     list_select_related = ["member", "by"]

@@ -2,6 +2,7 @@
 decision, the daily email, and the notes on members."""
 
 import datetime
+import re
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -332,3 +333,19 @@ def test_the_member_page_shows_notes_and_nudges_and_adds_a_note(
     assert "Called about the Andes workshop" in page
     assert "focal@example.org" in page
     assert "id_notes-TOTAL_FORMS" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [("admin:insight_membernote_add", "by"), ("admin:members_member_change", "notes-0-by")],
+)
+def test_a_note_is_from_the_secretariat_only(secretariat_client, secretariat_user, url, field):
+    """Whoever a note says it is from is one of the active staff: members' people are not
+    offered, on the note's own page nor on the member's."""
+    member = MemberFactory()
+    verified_user(email="focal@members.example.org")
+    args = [member.pk] if field.startswith("notes") else []
+    page = secretariat_client.get(reverse(url, args=args)).content.decode()
+    select = re.search(rf'<select name="{field}".*?</select>', page, re.S).group(0)
+    assert f">{secretariat_user.email}</option>" in select
+    assert "focal@members.example.org" not in select
