@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -191,6 +192,12 @@ class MemberNote(models.Model):
 
     def __str__(self):
         return f"{self.member} · {self.date:%Y-%m-%d} · {self.get_kind_display()}"
+
+    def clean(self):
+        if self.follow_up_on and self.date and self.follow_up_on < self.date:
+            raise ValidationError(
+                {"follow_up_on": _("A follow-up comes on or after the day of the note.")}
+            )
 
 
 class InboxDigest(models.Model):

@@ -8,6 +8,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -349,3 +350,29 @@ def test_a_note_is_from_the_secretariat_only(secretariat_client, secretariat_use
     select = re.search(rf'<select name="{field}".*?</select>', page, re.S).group(0)
     assert f">{secretariat_user.email}</option>" in select
     assert "focal@members.example.org" not in select
+
+
+def test_a_follow_up_before_its_note_is_refused_and_nothing_saved(secretariat_client):
+    member = MemberFactory()
+    with translation.override("es"), pytest.raises(ValidationError) as error:
+        member_note_save(
+            note=MemberNote(
+                member=member,
+                date=datetime.date(2026, 11, 10),
+                text="Llamada",
+                follow_up_on=datetime.date(2026, 11, 9),
+            ),
+            user=None,
+        )
+    with translation.override("es"):
+        assert error.value.message_dict["follow_up_on"] == [
+            "Un seguimiento se hace el día de la nota o después."
+        ]
+    assert not MemberNote.objects.exists()
+    same_day = MemberNote(
+        member=member,
+        date=datetime.date(2026, 11, 10),
+        text="Llamada",
+        follow_up_on=datetime.date(2026, 11, 10),
+    )
+    assert member_note_save(note=same_day, user=None).pk
