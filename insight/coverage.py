@@ -5,6 +5,7 @@ the language they wrote it in), and a queue of them linking to their admin form.
 import dataclasses
 
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.urls import reverse
 from modeltranslation.translator import translator
@@ -38,6 +39,19 @@ def missing_filter(model, language: str) -> Q:
     return condition
 
 
+def to_translate(model):
+    """The records of `model` that readers may see: a declined news post or newsletter item
+    will never be read, so it waits for no translation."""
+    records = model._default_manager.all()
+    try:
+        status = model._meta.get_field("status")
+    except FieldDoesNotExist:
+        return records
+    if "declined" in dict(status.choices or ()):
+        records = records.exclude(status="declined")
+    return records
+
+
 def translated_models():
     """Translated models the secretariat edits in the admin, by their name."""
     models = [
@@ -49,14 +63,14 @@ def translated_models():
 def coverage() -> list[Coverage]:
     rows = []
     for model in translated_models():
-        manager = model._default_manager
+        records = to_translate(model)
         rows.append(
             Coverage(
                 model=model,
                 label=str(model._meta.verbose_name_plural),
-                total=manager.count(),
+                total=records.count(),
                 missing={
-                    code: manager.filter(missing_filter(model, code)).count() for code in LANGUAGES
+                    code: records.filter(missing_filter(model, code)).count() for code in LANGUAGES
                 },
             )
         )
@@ -68,7 +82,7 @@ def queue(language: str, limit: int = 100):
     found = []
     for model in translated_models():
         opts = model._meta
-        for record in model._default_manager.filter(missing_filter(model, language))[:limit]:
+        for record in to_translate(model).filter(missing_filter(model, language))[:limit]:
             found.append(
                 (
                     opts.verbose_name,

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from insight import figures, visits
+from activities.models import News
+from insight import coverage, figures, visits
 from insight.models import Nudge, PageView
 from members.models import Member
 from members.permissions import SECRETARIAT_GROUP
@@ -18,7 +19,7 @@ from members.services import member_update
 from newsletter.models import Delivery, Subscriber
 from tests.conftest import sign_in, verified_user
 from tests.discussions.conftest import representative
-from tests.factories import ActivityFactory, FocalPointFactory, MemberFactory
+from tests.factories import ActivityFactory, FocalPointFactory, MemberFactory, NewsFactory
 from tests.pages import sent_edition
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,19 @@ def test_the_translation_queue_links_to_the_admin_forms(secretariat_client):
     spanish = secretariat_client.get("/en/dashboard/translations/es/").content.decode()
     assert "Only in English" not in spanish
     assert secretariat_client.get("/en/dashboard/translations/de/").status_code == 404
+
+
+def test_what_was_declined_waits_for_no_translation(secretariat_client):
+    """A declined news post will never be read: neither the queue nor the figures count it."""
+    waiting = NewsFactory(title_en="", title_fr="Foires", summary_en="", body_en="")
+    declined = NewsFactory(
+        title_en="", title_fr="Refusée", summary_en="", body_en="", status="declined"
+    )
+    page = secretariat_client.get("/en/dashboard/translations/en/").content.decode()
+    assert f"/admin/activities/news/{waiting.pk}/change/" in page
+    assert f"/admin/activities/news/{declined.pk}/change/" not in page
+    [news] = [row for row in coverage.coverage() if row.model is News]
+    assert (news.total, news.missing["en"]) == (1, 1)
 
 
 def test_dormant_members_are_listed_and_nudged_in_their_language(
