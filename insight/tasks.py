@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from members.tasks import spoken_language
+from members.tasks import focal_point_language
 from mountainpartnership.mail import send_templated, site_url
 
 from . import visits
@@ -41,7 +41,7 @@ def partner_message_email(message_id: int) -> None:
     focal_point = message.to_member.current_focal_point if message else None
     if focal_point is None or message.sender is None:
         return
-    language = spoken_language(focal_point.languages)
+    language = focal_point_language(focal_point)
     with translation.override(language):
         subject = _("[Mountain Partnership] %(member)s: %(subject)s") % {
             "member": message.from_member.name,

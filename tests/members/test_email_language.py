@@ -2,6 +2,8 @@
 members.services.user_language): said at sign-up or on accepting an invitation, changed on the
 discussion-email settings page, the same for decisions, discussion emails and the inbox digest."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -290,3 +292,42 @@ def test_the_migration_copies_each_readers_language_to_the_account():
     assert languages[chosen.email] == "fr"  # said on the account already: kept
     assert languages[silent.email] == ""  # no Reader row: not said yet
     assert not hasattr(Reader(), "language")
+
+
+# The other emails to people with an account
+
+
+def test_the_member_changes_digest_goes_to_each_of_the_secretariat_in_their_language(
+    secretariat_user,
+):
+    from members.services import member_update
+    from members.tasks import member_changes_digest
+    from tests.factories import MemberFactory
+
+    spanish = secretariat_member(email="rosa@example.org")
+    services.user_language_set(user=spanish, language="es")
+    member = MemberFactory(name_en="Andean Consortium")
+    member_update(member=member, user=None, data={"description_fr": "Un texte."})
+    assert member_changes_digest() == 1
+    by_address = {tuple(message.to): message for message in mail.outbox}
+    assert len(mail.outbox) == 2
+    assert "Description (French): ∅ → Un texte." in by_address[(secretariat_user.email,)].body
+    in_spanish = by_address[("rosa@example.org",)]
+    assert "1 cambio" in in_spanish.subject, in_spanish.subject
+
+
+def test_a_renewal_reminder_goes_in_the_language_the_focal_points_account_said():
+    from members.tasks import renewal_reminders
+
+    focal_point = FocalPointFactory(
+        member__term_ends=timezone.localdate() + datetime.timedelta(days=60),
+        languages="Español",
+        email="due@example.org",
+    )
+    user = verified_user(email="due@example.org")
+    Representation.objects.create(
+        user=user, member=focal_point.member, role="focal_point", focal_point=focal_point
+    )
+    services.user_language_set(user=user, language="fr")
+    assert renewal_reminders() == 1
+    assert f"/fr/my/{focal_point.member.slug}/renew/" in mail.outbox[-1].body
