@@ -300,8 +300,12 @@ def test_the_migration_copies_each_readers_language_to_the_account():
 def test_the_member_changes_digest_goes_to_each_of_the_secretariat_in_their_language(
     secretariat_user,
 ):
+    from django.utils import translation
+
+    from members.models import Member
     from members.services import member_update
     from members.tasks import member_changes_digest
+    from mountainpartnership.i18n import field_label
     from tests.factories import MemberFactory
 
     spanish = secretariat_member(email="rosa@example.org")
@@ -314,6 +318,9 @@ def test_the_member_changes_digest_goes_to_each_of_the_secretariat_in_their_lang
     assert "Description (French): ∅ → Un texte." in by_address[(secretariat_user.email,)].body
     in_spanish = by_address[("rosa@example.org",)]
     assert "1 cambio" in in_spanish.subject, in_spanish.subject
+    with translation.override("es"):
+        label = str(field_label(Member, "description_fr"))  # the field's label, in Spanish
+    assert label != "Description (French)" and f"{label}: ∅ → Un texte." in in_spanish.body
 
 
 def test_a_renewal_reminder_goes_in_the_language_the_focal_points_account_said():
