@@ -1,8 +1,10 @@
 from django import forms
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from members.models import User
+from members.services import user_language, user_language_set
 from mountainpartnership.forms import HoneypotMixin
 from mountainpartnership.limits import form_field
 
@@ -54,10 +56,12 @@ class FlagForm(HoneypotMixin, forms.Form):
 
 
 class ReaderForm(forms.ModelForm):
-    """Discussion emails, and the name shown with one's posts (never the email address)."""
+    """Discussion emails, the name shown with one's posts (never the email address), and the
+    language of every email of the portal (the account's, members.User.language)."""
 
     first_name = form_field(User, "first_name", label=_("First name"))
     last_name = form_field(User, "last_name", label=_("Last name"))
+    language = form_field(User, "language", required=True)
 
     class Meta:
         model = Reader
@@ -72,10 +76,15 @@ class ReaderForm(forms.ModelForm):
         self.fields["first_name"].help_text = _(
             "Shown with your posts. Your email address never is."
         )
+        # Not said yet: the language the emails are in now, so that it is what a save keeps.
+        self.fields["language"].initial = user_language(user)
+        self.fields["language"].choices = settings.LANGUAGES
 
+    @transaction.atomic
     def save(self, commit=True):
         user = self.instance.user
         user.first_name = self.cleaned_data["first_name"].strip()
         user.last_name = self.cleaned_data["last_name"].strip()
         user.save(update_fields=["first_name", "last_name"])
+        user_language_set(user=user, language=self.cleaned_data["language"])
         return super().save(commit)

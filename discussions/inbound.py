@@ -19,9 +19,10 @@ from django.utils import translation
 from django.utils.html import strip_tags
 
 from members.models import User
+from members.services import user_language
 
 from . import services
-from .models import Post, Reader, Topic
+from .models import Post, Topic
 from .tokens import read_reply_token
 
 REPLY_ADDRESS = re.compile(r"\breply\+([0-9a-z-]+)@", re.IGNORECASE)
@@ -127,8 +128,7 @@ def receive_reply(message, recipient: str | None = None) -> Outcome:
     body = reply_text(text or "")
     if not body:
         return Outcome("refused", "the reply is empty once quotes and signature are cut")
-    reader = Reader.objects.filter(user=user).first()
-    language = reader.language if reader else "en"
+    language = user_language(user)
     # A refusal goes back to the sender (the mail server's bounce): in their language.
     with translation.override(language):
         try:

@@ -302,8 +302,8 @@ class Follow(models.Model):
 
 
 class Reader(models.Model):
-    """How one account wants discussion emails: at once or in a daily digest, and in which
-    interface language."""
+    """How one account wants discussion emails: at once or in a daily digest. Their language is
+    the account's own (members.User.language), the same for every email of the portal."""
 
     class Frequency(models.TextChoices):
         IMMEDIATE = "immediate", _("Each new post as it comes")
@@ -318,12 +318,6 @@ class Reader(models.Model):
     )
     frequency = models.CharField(
         _("emails"), max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE
-    )
-    language = models.CharField(
-        _("language of emails"),
-        max_length=5,
-        choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
     )
     digest_sent_at = models.DateTimeField(_("last digest"), null=True, blank=True)
 

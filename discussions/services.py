@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Area, User
 from members.permissions import current_representations, is_secretariat
+from members.services import user_language_said
 from mountainpartnership.db import unique_slug
 from mountainpartnership.history import by
 
@@ -263,9 +264,10 @@ def topic_moderate(
 
 
 def reader_for(user, language: str | None = None) -> Reader:
-    reader, created = Reader.objects.get_or_create(
-        user=user, defaults={"language": language or settings.LANGUAGE_CODE}
-    )
+    """The account's discussion-email settings, made on first use. `language` is the page's:
+    the account's emails take it if the person has not said one yet (members.services)."""
+    reader, _created = Reader.objects.get_or_create(user=user)
+    user_language_said(user, language)
     return reader
 
 

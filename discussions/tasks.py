@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from members.models import User
+from members.services import user_language
 
 from . import permissions
 from .emails import consultation_message, digest_message, moderation_message, post_message
@@ -59,8 +60,7 @@ def notify_post(post_id: int) -> int:
         "user", "follow"
     )
     for notice in pending:
-        reader = readers.get(notice.user_id)
-        language = reader.language if reader else "en"
+        language = user_language(notice.user)
         post_message(post=post, user=notice.user, follow=notice.follow, language=language).send()
         Notice.objects.filter(pk=notice.pk).update(sent_at=timezone.now())
         sent += 1
@@ -103,8 +103,7 @@ def send_digest(user_id: int) -> int:
             if notice.post.shown and readable[notice.post.topic.space_id]
         ]
         if shown and user.is_active and (reader is None or reader.frequency != "never"):
-            language = reader.language if reader else "en"
-            digest_message(user=user, notices=shown, language=language).send()
+            digest_message(user=user, notices=shown, language=user_language(user)).send()
         now = timezone.now()
         Notice.objects.filter(pk__in=[notice.pk for notice in notices]).update(sent_at=now)
         if reader is not None:
@@ -129,7 +128,7 @@ def _participants(consultation):
         reader = readers.get(user.pk)
         if reader is not None and reader.frequency == Reader.Frequency.NEVER:
             continue
-        yield user, reader.language if reader else "en"
+        yield user, user_language(user)
 
 
 def _tell_participants(consultation_id: int, kind: str, field: str) -> int:
@@ -172,8 +171,8 @@ def synthesis_sent(consultation_id: int) -> int:
 @shared_task
 def moderation_notice(decision: str, pk: int, reason: str, key: str) -> int:
     """Email the secretariat's decision on post `pk` ("hidden", "kept") or topic `pk`
-    ("locked") to its author, with the reason, in the language they chose for discussion
-    emails (else the one they wrote in). Once per decision (`key`) however often it runs;
+    ("locked") to its author, with the reason, in their language (members.services.user_language;
+    what they wrote is in when nothing else is known of them). Once per decision (`key`) however often it runs;
     nothing if the author is gone or inactive, or the decision has since been undone.
     Returns how many emails went out."""
     if decision == "locked":
@@ -191,14 +190,13 @@ def moderation_notice(decision: str, pk: int, reason: str, key: str) -> int:
         return 0
     if not cache.add(f"moderation-notice:{key}", 1, timeout=MODERATION_NOTICE_SECONDS):
         return 0  # sent already
-    reader = Reader.objects.filter(user=author).first()
     message = moderation_message(
         decision=decision,
         user=author,
         topic=topic,
         post=post,
         reason=reason,
-        language=reader.language if reader else written_in,
+        language=user_language(author, written_in),
     )
     try:
         message.send()

@@ -291,7 +291,8 @@ def follow_topic(request, space, topic):
 
 @login_required
 def reader_settings(request):
-    reader = services.reader_for(request.user, get_language())
+    # No language said by opening the page: the form shows the one in use until it is saved.
+    reader = services.reader_for(request.user)
     form = ReaderForm(request.POST or None, instance=reader)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from members.tasks import spoken_language
+from members.tasks import focal_point_language
 from mountainpartnership.mail import send_templated, site_url
 
 from . import visits
@@ -41,7 +41,7 @@ def partner_message_email(message_id: int) -> None:
     focal_point = message.to_member.current_focal_point if message else None
     if focal_point is None or message.sender is None:
         return
-    language = spoken_language(focal_point.languages)
+    language = focal_point_language(focal_point)
     with translation.override(language):
         subject = _("[Mountain Partnership] %(member)s: %(subject)s") % {
             "member": message.from_member.name,
@@ -67,21 +67,16 @@ def partner_message_email(message_id: int) -> None:
 
 
 def secretariat_readers() -> list[tuple[str, str]]:
-    """(email, language) of each active staff member of the secretariat. A user's language is
-    the one they chose for the portal's emails (discussions.Reader), English otherwise."""
-    from discussions.models import Reader
+    """(email, language) of each active staff member of the secretariat, each in the language
+    of all their emails from the portal (members.services.user_language)."""
     from members.models import User
     from members.permissions import SECRETARIAT_GROUP
+    from members.services import user_language
 
-    users = list(
-        User.objects.filter(is_active=True, is_staff=True, groups__name=SECRETARIAT_GROUP)
-        .order_by("email")
-        .values_list("pk", "email")
-    )
-    chosen = dict(
-        Reader.objects.filter(user__in=[pk for pk, _email in users]).values_list("user", "language")
-    )
-    return [(email, chosen.get(pk, settings.LANGUAGE_CODE)) for pk, email in users]
+    users = User.objects.filter(
+        is_active=True, is_staff=True, groups__name=SECRETARIAT_GROUP
+    ).order_by("email")
+    return [(user.email, user_language(user)) for user in users]
 
 
 @shared_task

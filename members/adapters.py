@@ -2,7 +2,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 
 class PortalSite:
@@ -36,3 +36,13 @@ class AccountAdapter(DefaultAccountAdapter):
             ),
             from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
         )
+
+    def save_user(self, request, user, form, commit=True):
+        """A new account's emails are in the language of the page it signed up on, until the
+        person chooses another on their settings page."""
+        from . import services
+
+        user = super().save_user(request, user, form, commit=commit)
+        if user.pk is not None:
+            services.user_language_said(user, get_language())
+        return user

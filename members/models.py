@@ -52,6 +52,18 @@ class UserManager(DjangoUserManager):
 class User(AbstractUser):
     username = None
     email = models.EmailField(_("email address"), max_length=EMAIL_LENGTH, unique=True)
+    # The one language every email of the portal to this person is in (services.user_language);
+    # blank until they say it: at sign-up, on accepting an invitation, or on their settings page.
+    language = models.CharField(
+        _("language of the portal's emails"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "Discussion emails, decisions on what you send, digests: every email the portal "
+            "sends you."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -384,8 +384,10 @@ class InvitationError(Exception):
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, user) -> Representation:
-    """Link `user` to the invitation's member with its role. Single use; atomic.
+def invitation_accept(*, token: str, user, language: str | None = None) -> Representation:
+    """Link `user` to the invitation's member with its role. Single use; atomic. The account
+    takes, if it has not said one, the language of the emails: `language` (that of the page
+    the invitation was accepted on), else the invitation's.
 
     The account's email must be the invited address: the link proves the person reads that
     mailbox, so an account created from it counts as verified. An account that already
@@ -426,6 +428,7 @@ def invitation_accept(*, token: str, user) -> Representation:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    user_language_said(user, language if language in _portal_languages() else invitation.language)
     return representation
 
 
@@ -669,13 +672,28 @@ def focal_point_proposal_decline(*, proposal: FocalPointProposal, user, reason: 
     return True
 
 
-def author_language(user, written_in: str | None = None) -> str:
-    """The language to write to `user` in: the first of the portal's languages their focal
-    point or alternate record says they speak, else the language they were last invited in,
-    else `written_in` (the language of what they sent), else the portal's default."""
+def _portal_languages() -> set[str]:
+    return {code for code, _name in settings.LANGUAGES}
+
+
+def user_language(user, written_in: str | None = None) -> str:
+    """The one language the portal writes to `user` in, whatever the email (a decision, a
+    discussion email, the inbox digest): the one they said (User.language), else the best
+    guess from what is known of them (_guessed_language). One function, so that no one gets
+    French decisions and English digests."""
+    if user is not None and user.language in _portal_languages():
+        return user.language
+    return _guessed_language(user, written_in)
+
+
+def _guessed_language(user, written_in: str | None = None) -> str:
+    """For someone who has not said their language: the first of the portal's languages their
+    focal point or alternate record says they speak, else the language they were last invited
+    in, else `written_in` (the language of what they sent), else the portal's default."""
     from .tasks import spoken_language
 
-    languages = {code for code, _name in settings.LANGUAGES}
+    if user is None or user.pk is None:
+        return written_in if written_in in _portal_languages() else settings.LANGUAGE_CODE
     held = (
         FocalPoint.objects.filter(accounts__user=user)
         .exclude(languages="")
@@ -691,16 +709,40 @@ def author_language(user, written_in: str | None = None) -> str:
         .first()
     )
     for language in [spoken, invited, written_in]:
-        if language in languages:
+        if language in _portal_languages():
             return language
     return settings.LANGUAGE_CODE
+
+
+def user_language_set(*, user, language: str) -> None:
+    """The person chooses the language of the portal's emails (their settings page).
+    ValidationError, nothing saved, for anything but one of the portal's languages."""
+    if language not in _portal_languages():
+        raise ValidationError(
+            {"language": _("Choose English, French or Spanish for the portal's emails.")}
+        )
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
+def user_language_said(user, language: str | None) -> bool:
+    """Record the language a person first used with the portal (the page they signed up,
+    accepted an invitation, followed or posted in, or the invitation's language), unless they
+    have said one already: a choice made on the settings page is never overwritten. True if
+    it was recorded."""
+    if user is None or user.language or language not in _portal_languages():
+        return False
+    user.language = language
+    user.save(update_fields=["language"])
+    return True
 
 
 def decision_tell(
     *, record, decision: str, author, title: str, reason: str = "", written_in: str | None = None
 ) -> DecisionNotice | None:
     """Email `author` the secretariat's `decision` on `record` (their news post, newsletter
-    item or proposed focal point), with the reason, in their language (author_language), once
+    item or proposed focal point), with the reason, in their language (user_language), once
     the transaction commits. Once per record and decision: a decision already told is not
     told again, however often the record is saved. Nothing for a record without an author
     (the secretariat's own) or an author who is gone. Call it inside the deciding service's
@@ -719,7 +761,7 @@ def decision_tell(
             "title": str(title)[: DecisionNotice._meta.get_field("title").max_length],
             "reason": reason,
             "email": author.email,
-            "language": author_language(author, written_in),
+            "language": user_language(author, written_in),
         },
     )
     if not created:
@@ -729,7 +771,7 @@ def decision_tell(
 
 
 @transaction.atomic
-def invitation_signup(*, token: str, password: str):
+def invitation_signup(*, token: str, password: str, language: str | None = None):
     """Create the invited person's account (its address counts as verified: the link was
     emailed there) and accept the invitation. Atomic: no account without the link."""
     from allauth.account.models import EmailAddress
@@ -741,5 +783,5 @@ def invitation_signup(*, token: str, password: str):
         raise InvitationError(_("An account already exists for this address: sign in to accept."))
     user = User.objects.create_user(email=invitation.email, password=password)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    invitation_accept(token=token, user=user)
+    invitation_accept(token=token, user=user, language=language)
     return user

@@ -12,7 +12,14 @@ from django.utils import timezone, translation
 
 from mountainpartnership.mail import send_templated, site_url
 
-from .models import DecisionNotice, FocalPoint, Invitation, Member, MembershipApplication
+from .models import (
+    DecisionNotice,
+    FocalPoint,
+    Invitation,
+    Member,
+    MembershipApplication,
+    Representation,
+)
 from .permissions import SECRETARIAT_GROUP
 from .selectors import readable_changes
 
@@ -103,10 +110,8 @@ def member_changes_digest() -> int:
     The records are locked and marked in the same transaction as the sending, so two runs at
     once do not send the same change twice, and a failed send leaves them for the next run.
     """
-    recipients = sorted(
-        Group.objects.get(name=SECRETARIAT_GROUP)
-        .user_set.filter(is_active=True)
-        .values_list("email", flat=True)
+    recipients = _by_language(
+        Group.objects.get(name=SECRETARIAT_GROUP).user_set.filter(is_active=True).order_by("email")
     )
     history = Member.history.model
     with transaction.atomic():
@@ -118,20 +123,50 @@ def member_changes_digest() -> int:
         )
         if not records or not recipients:
             return 0
-        changes = [record for record in readable_changes(records) if record.lines]
-        for record in changes:
-            record.history_url = site_url(reverse("admin:members_member_history", args=[record.id]))
-        if changes:
-            send_templated(
-                "members/email/changes_digest",
-                {"changes": changes},
-                recipients,
-                settings.LANGUAGE_CODE,
-            )
+        for language, emails in recipients.items():
+            # Labels, choices and dates are written out in the readers' language.
+            with translation.override(language):
+                changes = [record for record in readable_changes(records) if record.lines]
+            for record in changes:
+                record.history_url = site_url(
+                    reverse("admin:members_member_history", args=[record.id])
+                )
+            if changes:
+                send_templated(
+                    "members/email/changes_digest", {"changes": changes}, emails, language
+                )
         history.objects.filter(pk__in=[record.pk for record in records]).update(
             digested_at=timezone.now()
         )
     return len(changes)
+
+
+def _by_language(users) -> dict[str, list[str]]:
+    """The users' addresses grouped by the language of their emails (services.user_language):
+    one email per language rather than one per person, each in its readers' language."""
+    from .services import user_language
+
+    grouped = {}
+    for user in users:
+        grouped.setdefault(user_language(user), []).append(user.email)
+    return grouped
+
+
+def focal_point_language(focal_point: FocalPoint) -> str:
+    """The language to write to a focal point or alternate in: the one said by the account
+    that holds the record (services.user_language), else the first of the portal's languages
+    the record says they speak."""
+    from .services import user_language
+
+    account = (
+        Representation.objects.filter(focal_point=focal_point, user__is_active=True)
+        .exclude(user__language="")
+        .select_related("user")
+        .first()
+    )
+    if account is not None:
+        return user_language(account.user)
+    return spoken_language(focal_point.languages)
 
 
 def spoken_language(languages: str, default: str | None = settings.LANGUAGE_CODE) -> str | None:
@@ -169,7 +204,7 @@ def renewal_reminders() -> int:
         focal_point: FocalPoint | None = member.current_focal_point
         if focal_point is None:
             continue
-        language = spoken_language(focal_point.languages)
+        language = focal_point_language(focal_point)
         with translation.override(language):
             path = reverse("members:my-member-renew", kwargs={"slug": member.slug})
         send_templated(

@@ -412,10 +412,10 @@ def invitation_accept(request, token):
     if request.method == "POST":
         try:
             if user.is_authenticated:
-                services.invitation_accept(token=token, user=user)
+                services.invitation_accept(token=token, user=user, language=get_language())
             elif form is not None and form.is_valid():
                 user = services.invitation_signup(
-                    token=token, password=form.cleaned_data["password1"]
+                    token=token, password=form.cleaned_data["password1"], language=get_language()
                 )
                 auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             else:

@@ -18,6 +18,7 @@ from discussions.models import Consultation, Post, Reader, Space, Topic
 from discussions.services import consultation_save
 from members.demo import dated
 from members.models import Member, Representation, User
+from members.services import user_language_set
 from mountainpartnership import zones
 
 DEMO_FILE = Path(__file__).resolve().parent / "discussions.json"
@@ -41,7 +42,8 @@ def person(item, members) -> tuple[User, bool]:
     first, _space, last = item["name"].partition(" ")
     user = User.objects.create_user(email=item["email"], first_name=first, last_name=last)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    Reader.objects.create(user=user, language=item["language"])
+    user_language_set(user=user, language=item["language"])
+    Reader.objects.create(user=user)
     member = members.get(item["member"])
     if member is not None:
         # A focal point or alternate speaks as such, and stops when their designation ends.

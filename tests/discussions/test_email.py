@@ -16,6 +16,7 @@ from discussions import services
 from discussions.inbound import receive_reply, reply_text
 from discussions.models import Follow, Notice, Post, Reader
 from discussions.tasks import send_digests
+from members.services import user_language_set
 from mountainpartnership.celery import app as celery_app
 from tests.conftest import verified_user
 from tests.discussions.conftest import client_for, old_account, representative
@@ -47,7 +48,8 @@ def test_following_a_space_sends_each_new_post_in_the_readers_language(
     client_for(client, reader)
     client.post("/fr/discussions/microfinance/follow/")
     assert Follow.objects.filter(user=reader, space=space).exists()
-    assert Reader.objects.get(user=reader).language == "fr"
+    reader.refresh_from_db()
+    assert reader.language == "fr"  # the page's, the first time they said nothing else
 
     topic = TopicFactory(space=space, title="Cajamarca dairy credit")
     author = old_account(representative(first_name="Marco", last_name="Paredes"))
@@ -421,8 +423,7 @@ def test_every_notification_parses_as_a_standard_message(notified):
 def test_a_reply_by_email_the_site_would_refuse_is_refused_with_the_reason(notified, body, reason):
     reader, topic, address = notified
     count = Post.objects.count()
-    reader.discussion_reader.language = "en"
-    reader.discussion_reader.save()
+    user_language_set(user=reader, language="en")
     outcome = receive_reply(
         AnymailInboundMessage.parse_raw_mime_bytes(reply_email(address, reader.email, body))
     )

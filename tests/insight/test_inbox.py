@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from activities.models import News
-from discussions.models import Flag, Reader
+from discussions.models import Flag
 from insight import inbox
 from insight.models import InboxDigest, MemberNote, Nudge
 from insight.services import member_note_save
@@ -21,7 +21,7 @@ from insight.tasks import inbox_digest
 from insight.templatetags.inbox import inbox_count
 from members.models import FocalPointProposal, MembershipApplication
 from members.permissions import SECRETARIAT_GROUP
-from members.services import member_record_confirm, member_update
+from members.services import member_record_confirm, member_update, user_language_set
 from newsletter.models import Delivery, Edition, Item, Subscriber
 from tests.conftest import as_secretariat, force_login_with_second_factor, sign_in, verified_user
 from tests.discussions.conftest import representative
@@ -281,7 +281,7 @@ def test_the_way_back_goes_nowhere_but_the_inbox(secretariat_client, flag):
 
 def test_the_daily_email_goes_only_when_something_new_waits(secretariat_user):
     french = secretariat_member(email="claire@example.org")
-    Reader.objects.create(user=french, language="fr")
+    user_language_set(user=french, language="fr")
     application(3, name="Asociación Andina")
     assert inbox_digest() == 2
     by_address = {message.to[0]: message for message in mail.outbox}
