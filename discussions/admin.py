@@ -147,7 +147,7 @@ class TopicAdmin(AccentInsensitiveSearch, HistoryAdmin):
             "button": _("Lock the topics"),
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
-        return TemplateResponse(request, "admin/discussions/with_reason.html", context)
+        return TemplateResponse(request, "admin/with_reason.html", context)
 
     @admin.action(description=_("Unlock the selected topics"), permissions=["change"])
     def unlock(self, request, queryset):

@@ -9,9 +9,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from members.models import Representation
+from members.models import FocalPointProposal, Representation
 from newsletter.models import Edition, Item
 from newsletter.services import item_submit
+from tests.browser.test_inbox import header_link
 from tests.conftest import verified_user
 from tests.factories import FocalPointFactory
 
@@ -78,3 +79,97 @@ def test_an_item_declined_in_its_editions_inline_needs_a_reason_on_its_row(
     [email] = mail.outbox
     assert email.subject == "Non retenu\u202f: Atelier à Cusco"
     assert "Hors du thème de ce mois." in email.body
+
+
+@pytest.fixture
+def proposal(representative):
+    """Lucía Mamani, proposed by CONDESAN's focal point to replace them, a week ago."""
+    found = FocalPointProposal.objects.create(
+        member=representative.representations.get().member,
+        proposed_by=representative,
+        name="Lucía Mamani",
+        email="lucia@example.org",
+        start_date=timezone.localdate() + datetime.timedelta(days=7),
+        language="es",
+    )
+    FocalPointProposal.objects.filter(pk=found.pk).update(
+        created=timezone.now() - datetime.timedelta(days=7)
+    )
+    return found
+
+
+def open_from_the_inbox(page, name):
+    page.goto("/admin/inbox/")
+    assert header_link(page) == "Inbox: 1 waiting"
+    page.locator("#inbox").get_by_role("link", name=name).click()
+    assert "_inbox=1" in page.url
+
+
+def test_a_proposed_focal_point_is_declined_on_its_page_from_the_inbox(admin_page, proposal):
+    page = admin_page
+    open_from_the_inbox(page, "Lucía Mamani")
+    assert f"/admin/members/focalpointproposal/{proposal.pk}/change/" in page.url
+    page.fill('input[name="phone"]', "+51 1 555 0101")
+    page.locator('input[name="_decline"]').click()
+    # Refused on the page, next to the reason; nothing saved, nobody told.
+    assert REASON_NEEDED in page.locator(".field-decline_reason .errorlist").inner_text()
+    assert "_inbox=1" in page.url
+    proposal.refresh_from_db()
+    assert proposal.status == FocalPointProposal.Status.PENDING and proposal.phone == ""
+    assert not mail.outbox
+
+    page.fill('textarea[name="decline_reason"]', "Elle a quitté l’organisation.")
+    page.locator('input[name="_decline"]').click()
+    assert page.url.endswith("/admin/inbox/"), page.locator("#content").inner_text()[:2000]
+    assert "Lucía Mamani" in page.locator(".messagelist").inner_text()
+    assert header_link(page) == "Inbox: 0 waiting"
+    proposal.refresh_from_db()
+    assert proposal.status == FocalPointProposal.Status.DECLINED
+    assert proposal.decline_reason == "Elle a quitté l’organisation."
+    # Told once, in the proposer's French, with the reason; the focal point stays.
+    [email] = mail.outbox
+    assert email.to == ["fp@example.org"] and email.subject == "Non retenu\u202f: Lucía Mamani"
+    assert "Elle a quitté l’organisation." in email.body
+    assert proposal.member.current_focal_point.email == "fp@example.org"
+
+
+def test_a_proposed_focal_point_is_confirmed_on_its_page_from_the_inbox(admin_page, proposal):
+    page = admin_page
+    open_from_the_inbox(page, "Lucía Mamani")
+    page.locator('input[name="_confirm"]').click()
+    assert page.url.endswith("/admin/inbox/"), page.locator("#content").inner_text()[:2000]
+    assert "Lucía Mamani is now the focal point of CONDESAN." in (
+        page.locator(".messagelist").inner_text()
+    )
+    assert header_link(page) == "Inbox: 0 waiting"
+    proposal.refresh_from_db()
+    assert proposal.status == FocalPointProposal.Status.CONFIRMED
+    assert sorted(email.to[0] for email in mail.outbox) == ["fp@example.org", "lucia@example.org"]
+    # Decided: its page has no decision buttons any more.
+    page.goto(f"/admin/members/focalpointproposal/{proposal.pk}/change/")
+    assert page.locator('input[name="_confirm"], input[name="_decline"]').count() == 0
+
+
+def test_the_lists_decline_action_asks_the_reason_first(admin_page, proposal):
+    page = admin_page
+    page.goto("/admin/members/focalpointproposal/")
+    page.check(f'input[name="_selected_action"][value="{proposal.pk}"]')
+    page.select_option('select[name="action"]', "decline")
+    page.locator('button[name="index"]').click()
+    # A page of its own asks the reason; sent blank, it asks again and nothing is declined.
+    assert "Lucía Mamani" in page.locator("#content").inner_text()
+    page.fill('textarea[name="reason"]', "   ")
+    page.locator('input[name="apply"]').click()
+    assert page.locator(".errorlist").count() == 1
+    proposal.refresh_from_db()
+    assert proposal.status == FocalPointProposal.Status.PENDING and not mail.outbox
+
+    page.fill('textarea[name="reason"]', "Elle a quitté l’organisation.")
+    page.locator('input[name="apply"]').click()
+    assert page.url.endswith("/admin/members/focalpointproposal/")
+    assert "1 proposal declined" in page.locator(".messagelist").inner_text()
+    proposal.refresh_from_db()
+    assert proposal.status == FocalPointProposal.Status.DECLINED
+    assert proposal.decline_reason == "Elle a quitté l’organisation."
+    [email] = mail.outbox
+    assert "Elle a quitté l’organisation." in email.body
