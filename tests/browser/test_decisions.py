@@ -9,12 +9,13 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from discussions.models import Flag, Post
 from members.models import FocalPointProposal, Representation
 from newsletter.models import Edition, Item
 from newsletter.services import item_submit
 from tests.browser.test_inbox import header_link
 from tests.conftest import verified_user
-from tests.factories import FocalPointFactory
+from tests.factories import FocalPointFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -173,3 +174,47 @@ def test_the_lists_decline_action_asks_the_reason_first(admin_page, proposal):
     assert proposal.decline_reason == "Elle a quitté l’organisation."
     [email] = mail.outbox
     assert "Elle a quitté l’organisation." in email.body
+
+
+@pytest.fixture
+def reported_post():
+    """A post reported by a reader, waiting for the secretariat's review."""
+    post = PostFactory(body="Buy cheap boots at example.com!", topic__title="Terraces")
+    Flag.objects.create(post=post, user=UserFactory(), reason="Advertising.")
+    return post
+
+
+def test_a_reported_post_is_hidden_on_its_page_from_the_inbox(admin_page, reported_post):
+    page = admin_page
+    open_from_the_inbox(page, "Terraces")
+    page.locator('input[name="_hide"]').click()
+    # Hidden only with a reason: refused on the page, nothing changed.
+    assert "Say why the post is hidden." in page.locator(".errorlist").inner_text()
+    assert "_inbox=1" in page.url
+    assert Flag.objects.get().resolved_at is None
+    page.fill('input[name="moderation_reason"]', "Advertising is not allowed here.")
+    page.locator('input[name="_hide"]').click()
+    assert page.url.endswith("/admin/inbox/"), page.locator("#content").inner_text()[:2000]
+    assert "The post is hidden" in page.locator(".messagelist").inner_text()
+    assert header_link(page) == "Inbox: 0 waiting"
+    reported_post.refresh_from_db()
+    assert reported_post.moderation == Post.Moderation.HIDDEN
+    assert reported_post.moderation_reason == "Advertising is not allowed here."
+    assert Flag.objects.get().resolved_at is not None
+    [email] = mail.outbox
+    assert email.to == [reported_post.author.email]
+    assert "Advertising is not allowed here." in email.body
+
+
+def test_a_reported_post_is_kept_visible_on_its_page_from_the_inbox(admin_page, reported_post):
+    page = admin_page
+    open_from_the_inbox(page, "Terraces")
+    page.locator('input[name="_keep"]').click()
+    assert page.url.endswith("/admin/inbox/"), page.locator("#content").inner_text()[:2000]
+    assert "its reports are closed" in page.locator(".messagelist").inner_text()
+    assert header_link(page) == "Inbox: 0 waiting"
+    reported_post.refresh_from_db()
+    assert reported_post.moderation == Post.Moderation.VISIBLE
+    assert Flag.objects.get().resolved_at is not None
+    [email] = mail.outbox  # the author is told it stays
+    assert email.to == [reported_post.author.email]
