@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -147,7 +148,7 @@ class TopicAdmin(AccentInsensitiveSearch, HistoryAdmin):
             "button": _("Lock the topics"),
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
-        return TemplateResponse(request, "admin/discussions/with_reason.html", context)
+        return TemplateResponse(request, "admin/with_reason.html", context)
 
     @admin.action(description=_("Unlock the selected topics"), permissions=["change"])
     def unlock(self, request, queryset):
@@ -159,13 +160,30 @@ class TopicAdmin(AccentInsensitiveSearch, HistoryAdmin):
         )
 
 
+# A post's change page's decision buttons (templates/admin/discussions/post/change_form.html).
+KEEP, HIDE = "_keep", "_hide"
+
+
 class ModerationForm(forms.ModelForm):
+    """The moderation of a post: as chosen in its list, or as decided by the page's buttons
+    (keep it visible, or hide it with the reason typed), which close its reports."""
+
     class Meta:
         model = Post
         fields = ["moderation", "moderation_reason"]
 
+    def decision(self) -> str | None:
+        """The moderation a decision button asks for; None for a plain save."""
+        if KEEP in self.data:
+            return Post.Moderation.VISIBLE
+        if HIDE in self.data:
+            return Post.Moderation.HIDDEN
+        return None
+
     def clean(self):
         cleaned = super().clean()
+        if self.decision():
+            cleaned["moderation"] = self.decision()
         if (
             cleaned.get("moderation") == Post.Moderation.HIDDEN
             and not cleaned.get("moderation_reason", "").strip()
@@ -216,6 +234,7 @@ class PostAdmin(BackToInbox, AccentInsensitiveSearch, HistoryAdmin):
     ]
     fields = [*readonly_fields[:8], "moderation", "moderation_reason", *readonly_fields[8:]]
     inlines = [FlagInline]
+    change_form_template = "admin/discussions/post/change_form.html"
     actions = ["keep_visible", "hide"]
 
     def has_add_permission(self, request):
@@ -226,13 +245,28 @@ class PostAdmin(BackToInbox, AccentInsensitiveSearch, HistoryAdmin):
         return format_html('<div lang="{}">{}</div>', post.language, post.body_html)
 
     def save_model(self, request, obj, form, change):
-        if {"moderation", "moderation_reason"} & set(form.changed_data):
+        # A decision button decides even when nothing on the form changed: keeping a
+        # reported post visible closes its reports.
+        if form.decision() or {"moderation", "moderation_reason"} & set(form.changed_data):
             services.post_moderate(
                 post=obj,
                 user=request.user,
                 moderation=obj.moderation,
                 reason=obj.moderation_reason,
             )
+
+    def response_change(self, request, obj):
+        """After a decision button: say what was decided, then back to the list (or to the
+        inbox, when the page was opened from it)."""
+        if KEEP in request.POST:
+            done = _("The post stays visible; its reports are closed.")
+        elif HIDE in request.POST:
+            done = _("The post is hidden; its reports are closed.")
+        else:
+            return super().response_change(request, obj)
+        self.message_user(request, done, messages.SUCCESS)
+        opts = self.opts
+        return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
 
     @admin.action(description=_("Keep visible and close their reports"), permissions=["change"])
     def keep_visible(self, request, queryset):

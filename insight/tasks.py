@@ -84,16 +84,22 @@ def inbox_digest() -> int:
     """Daily (Celery beat): email the secretariat's inbox to each of its staff, in their own
     language, when something waits that is newer than what the last such email listed; returns
     how many emails went out. Run twice, the second finds nothing new and sends nothing; the
-    email sent is recorded (InboxDigest) in the same transaction, under a lock, so two runs at
-    once send once."""
+    email sent is recorded (InboxDigest) in the same transaction, under a lock held from
+    before the check, so two runs at once send once: the second waits for the first to
+    commit, then finds what it recorded."""
     from django.db import transaction
     from django.urls import reverse
+
+    from mountainpartnership.db import transaction_lock
 
     from . import inbox
     from .models import InboxDigest
 
     with transaction.atomic():
-        last = InboxDigest.objects.select_for_update().order_by("-sent_at").first()
+        # Not a row lock on the last digest: there is none the first time, and a second run
+        # waiting on it would read that same row again, not the one the first run added.
+        transaction_lock("insight.inbox_digest")
+        last = InboxDigest.objects.order_by("-sent_at").first()
         dated = [entry for entry in inbox.entries(translations=False) if entry.since is not None]
         if not dated:
             return 0

@@ -1,10 +1,11 @@
 import datetime
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, F, Q
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
@@ -21,6 +22,7 @@ from mountainpartnership.adminlog import log_changed
 from mountainpartnership.db import search_term
 from mountainpartnership.history import HistoryAdmin
 from mountainpartnership.i18n import TRANSLATION_NOTE, language_fieldsets
+from mountainpartnership.limits import form_field
 from mountainpartnership.spreadsheets import csv_response
 
 from .forms import AreasField, FocalPointReplaceForm, UserChangeForm, UserCreationForm
@@ -47,6 +49,7 @@ from .services import (
     focal_points_invite,
     members_mark_inactive,
     members_renew_term,
+    proposal_decline_reason_check,
     representations_link_designations,
 )
 from .tasks import spoken_language
@@ -493,16 +496,111 @@ class FocalPointAdmin(AccentInsensitiveSearch, HistoryAdmin, TranslationAdmin):
     ]
 
 
+class ProposalForm(forms.ModelForm):
+    """A proposal's change form: its "Decline" button needs the reason typed on the page,
+    asked before anything is saved (the service's own rule, proposal_decline_reason_check)."""
+
+    class Meta:
+        model = FocalPointProposal
+        fields = [
+            "name",
+            "title",
+            "email",
+            "phone",
+            "languages",
+            "start_date",
+            "language",
+            "decline_reason",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if DECLINE in self.data:
+            try:
+                proposal_decline_reason_check(cleaned.get("decline_reason") or "")
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+class ProposalDeclineForm(forms.Form):
+    """The reason asked by the list's "decline" action, emailed to each proposer."""
+
+    reason = form_field(
+        FocalPointProposal,
+        "decline_reason",
+        label=_("Reason for declining, emailed to the person who proposed"),
+        required=True,
+    )
+
+
+# The change page's decision buttons (templates/admin/members/focalpointproposal/).
+CONFIRM, DECLINE = "_confirm", "_decline"
+
+
 @admin.register(FocalPointProposal)
 class FocalPointProposalAdmin(BackToInbox, admin.ModelAdmin):
+    """Proposed focal points, confirmed or declined on their own page (where the inbox leads)
+    or from the list, always through the services, which tell the proposer once."""
+
+    form = ProposalForm
     list_display = ["name", "member", "email", "start_date", "status", "proposed_by", "created"]
     list_filter = ["status"]
     list_select_related = ["member", "proposed_by"]
     readonly_fields = ["member", "proposed_by", "created", "decided_at", "status"]
     actions = ["confirm", "decline"]
+    change_form_template = "admin/members/focalpointproposal/change_form.html"
 
     def has_add_permission(self, request):
         return False
+
+    def confirmed(self, request, proposal) -> bool:
+        """Confirm `proposal` through the service, saying the outcome; whether it was."""
+        try:
+            focal_point_proposal_confirm(proposal=proposal, user=request.user)
+        except ValidationError as error:
+            self.message_user(request, f"{proposal}: {' '.join(error.messages)}", messages.ERROR)
+            return False
+        log_changed(request, [proposal], ["status"])
+        self.message_user(
+            request,
+            _("%(name)s is now the focal point of %(member)s.")
+            % {"name": proposal.name, "member": proposal.member},
+            messages.SUCCESS,
+        )
+        return True
+
+    def response_change(self, request, obj):
+        """The "Confirm" and "Decline" buttons: the proposal as edited on the page is saved,
+        then decided by the service in the same transaction; a decision refused (already
+        taken by someone else meanwhile) undoes the save and comes back to the page."""
+        if CONFIRM in request.POST:
+            decided = self.confirmed(request, obj)
+        elif DECLINE in request.POST:
+            decided = focal_point_proposal_decline(
+                proposal=obj, user=request.user, reason=obj.decline_reason
+            )
+            if decided:
+                log_changed(request, [obj], ["status"])
+                self.message_user(
+                    request,
+                    _(
+                        "The proposal of %(name)s is declined; the person who proposed it is "
+                        "emailed the reason."
+                    )
+                    % {"name": obj.name},
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request, _("This proposal has already been decided."), messages.ERROR
+                )
+        else:
+            return super().response_change(request, obj)
+        if not decided:
+            transaction.set_rollback(True)
+            return redirect(request.path)
+        return redirect(reverse("admin:members_focalpointproposal_changelist"))
 
     @admin.action(
         description=_("Confirm: the proposed person becomes the focal point"),
@@ -510,37 +608,43 @@ class FocalPointProposalAdmin(BackToInbox, admin.ModelAdmin):
     )
     def confirm(self, request, queryset):
         for proposal in queryset:
-            try:
-                focal_point_proposal_confirm(proposal=proposal, user=request.user)
-            except ValidationError as error:
-                self.message_user(
-                    request, f"{proposal}: {' '.join(error.messages)}", messages.ERROR
-                )
-            else:
-                log_changed(request, [proposal], ["status"])
-                self.message_user(
-                    request,
-                    _("%(name)s is now the focal point of %(member)s.")
-                    % {"name": proposal.name, "member": proposal.member},
-                    messages.SUCCESS,
-                )
+            self.confirmed(request, proposal)
 
-    @admin.action(description=_("Decline the selected proposals"), permissions=["change"])
+    @admin.action(
+        description=_("Decline the selected proposals, with a reason"), permissions=["change"]
+    )
     def decline(self, request, queryset):
-        declined = []
-        for proposal in queryset:
-            try:
-                if focal_point_proposal_decline(
-                    proposal=proposal, user=request.user, reason=proposal.decline_reason
-                ):
-                    declined.append(proposal)
-            except ValidationError:
-                self.message_user(
-                    request,
-                    _("%(proposal)s: write the reason for declining in the proposal first.")
-                    % {"proposal": proposal},
-                    messages.ERROR,
-                )
+        """A page asking the reason first (a plain form, as for locking topics), then each
+        proposal declined with it; nothing is declined without one."""
+        proposals = list(queryset)
+        typed = {proposal.decline_reason.strip() for proposal in proposals}
+        initial = {"reason": typed.pop()} if len(typed) == 1 else {}
+        form = ProposalDeclineForm(
+            request.POST if "apply" in request.POST else None, initial=initial
+        )
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Decline proposed focal points"),
+                "opts": self.model._meta,
+                "form": form,
+                "objects": proposals,
+                "intro": _(
+                    "The current focal points stay. Each person who proposed one of these is "
+                    "emailed the reason."
+                ),
+                "action": "decline",
+                "button": _("Decline the proposals"),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/with_reason.html", context)
+        declined = [
+            proposal
+            for proposal in proposals
+            if focal_point_proposal_decline(
+                proposal=proposal, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        ]
         log_changed(request, declined, ["status"])
         self.message_user(
             request,
@@ -552,6 +656,7 @@ class FocalPointProposalAdmin(BackToInbox, admin.ModelAdmin):
             % {"count": len(declined)},
             messages.SUCCESS if declined else messages.WARNING,
         )
+        return None
 
 
 @admin.register(Invitation)

@@ -642,15 +642,22 @@ def focal_point_proposal_confirm(*, proposal: FocalPointProposal, user) -> Focal
     return new
 
 
+def proposal_decline_reason_check(reason: str) -> None:
+    """A proposed focal point is declined only with a reason (it is emailed to the person who
+    proposed it): ValidationError on `decline_reason` without one. The service's rule, which
+    the admin's change page also asks before it saves anything."""
+    if not reason.strip():
+        raise ValidationError(
+            {"decline_reason": _("Give the reason for declining; it is sent to the author.")}
+        )
+
+
 @transaction.atomic
 def focal_point_proposal_decline(*, proposal: FocalPointProposal, user, reason: str) -> bool:
     """The secretariat declines a proposed focal point, with a reason emailed to the person
     who proposed it; the current focal point stays. False (and nothing changed) if the
     proposal was already decided; ValidationError (nothing changed) without a reason. Atomic."""
-    if not reason.strip():
-        raise ValidationError(
-            {"decline_reason": _("Give the reason for declining; it is sent to the author.")}
-        )
+    proposal_decline_reason_check(reason)
     proposal = FocalPointProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != FocalPointProposal.Status.PENDING:
         return False

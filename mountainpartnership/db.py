@@ -1,7 +1,9 @@
 """Database helpers that must behave the same on PostgreSQL and on SQLite."""
 
+import hashlib
 import unicodedata
 
+from django.db import transaction
 from django.db.models import F, Func, TextField, Value
 from django.db.models.functions import Coalesce, Collate, Concat, Lower, NullIf
 from django.utils.text import slugify
@@ -118,3 +120,20 @@ def saved_in_bulk(model, pks, fields) -> None:
             raw=False,
             using=instance._state.db,
         )
+
+
+def transaction_lock(name: str) -> None:
+    """Wait for the lock called `name`, then hold it until the current transaction ends: of
+    two transactions that take it, the second starts its work once the first has committed,
+    and sees what it wrote. For a check-then-record with no row to lock (the first time, no
+    row exists yet). On PostgreSQL, an advisory transaction lock on a number drawn from the
+    name; on SQLite nothing more is needed, a transaction there holds the whole database's
+    write lock from its start (transaction_mode IMMEDIATE, in the settings)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("transaction_lock() needs a transaction.")
+    if connection.vendor != "postgresql":
+        return
+    key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])

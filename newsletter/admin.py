@@ -142,8 +142,11 @@ class ItemInline(WrittenInAnyLanguageAdmin, TranslationStackedInline):
     formset = EditionItemFormSet
     written_fields = ("title", "body")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # The reason beside the status: declining a member's item needs one, as on the item's own
+    # page (Item.clean, the one rule: its message shows on the row that lacks it).
     fields = [
         ("position", "status"),
+        "decline_reason",
         "title",
         "body",
         ("link", "member"),

@@ -27,7 +27,7 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from members.models import Representation
+from members.models import FocalPointProposal, Representation
 from mountainpartnership.limits import EMAIL_LENGTH, URL_LENGTH, LongTextField
 from mountainpartnership.listing import IgnoringFilterSet
 from tests.conftest import PASSWORD, clear_cache, sign_in, verified_user
@@ -130,6 +130,7 @@ def site_walks(world) -> dict:
     from discussions.forms import EditForm, FlagForm, ReaderForm, ReplyForm, TopicForm
     from insight.forms import PartnerMessageForm, ReportDateForm, SearchForm
     from members import forms as member_forms
+    from members.admin import ProposalDeclineForm
     from newsletter.forms import (
         ItemSubmissionForm,
         PreferencesForm,
@@ -316,6 +317,17 @@ def site_walks(world) -> dict:
                 "_selected_action": [str(w.other_post.pk)],
                 "apply": "1",
                 "reason": "Advertising.",
+            },
+            fixed={"action", "_selected_action", "apply"},
+        ),
+        ProposalDeclineForm: Walk(
+            "/admin/members/focalpointproposal/",
+            "secretariat",
+            {
+                "action": "decline",
+                "_selected_action": [str(w.proposal.pk)],
+                "apply": "1",
+                "reason": "They have left the organisation.",
             },
             fixed={"action", "_selected_action", "apply"},
         ),
@@ -515,6 +527,14 @@ class World:
         )
         world.manage_token = manage_token(subscriber)
         world.edition = Edition.objects.create(month=timezone.localdate(), intro_en="Hello.")
+        # Another member's: the walk's own member proposes one through its form.
+        world.proposal = FocalPointProposal.objects.create(
+            member=world.other_member,
+            name="Ueli Brunner",
+            email="ueli@example.org",
+            start_date=timezone.localdate() + datetime.timedelta(days=30),
+            language="en",
+        )
         mail.outbox.clear()
         return world
 

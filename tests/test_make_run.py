@@ -251,3 +251,37 @@ def test_the_server_and_the_worker_write_to_sqlite_at_once(tmp_path):
     ]
     outputs = [writer.communicate(timeout=120)[0] for writer in writers]
     assert [output.split()[-1] for output in outputs] == ["done"] * 3, outputs
+
+
+def alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie, dead but not yet reaped by its new parent, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_the_web_server_and_the_worker_die_with_a_killed_runportal(stack):
+    """SIGKILL leaves runportal no time to stop its children: the kernel asks each of them
+    to stop as runportal dies (PR_SET_PDEATHSIG), and they stop what they started."""
+    manage, start, tmp_path = stack
+    manage("migrate", "--noinput")
+    port = free_port()
+    portal = start(port)
+    deadline = time.monotonic() + 150
+    while get(f"http://127.0.0.1:{port}/healthz") != 200 or " ready." not in worker_log(tmp_path):
+        assert portal.poll() is None, worker_log(tmp_path)
+        assert time.monotonic() < deadline, worker_log(tmp_path)
+        time.sleep(0.5)
+    started = [pid for pid in session_processes(portal.pid) if pid != portal.pid]
+    # The server and its reloader, the worker, its pool and the beat.
+    assert len(started) >= 4, process_lines(started)
+
+    portal.send_signal(signal.SIGKILL)
+    portal.wait()
+    killed = time.monotonic()
+    # The worker finishes its tasks first (6.6 s here, idle): well within the wait.
+    while any(alive(pid) for pid in started) and time.monotonic() < killed + 20:
+        time.sleep(0.2)
+    assert not [pid for pid in started if alive(pid)], process_lines(started)
+    assert get(f"http://127.0.0.1:{port}/healthz") == 0

@@ -241,9 +241,13 @@ def _(w):
         name="Not Chosen",
         email="n@example.org",
         start_date=timezone.localdate(),
-        decline_reason="Not a staff member of the organisation.",
     )
-    w.says(w.act(proposal, "decline"), "1 proposition refusée")
+    form = w.act(proposal, "decline")
+    assert "Refuser les propositions" in form.content.decode()  # the reason is asked first
+    w.says(
+        w.act(proposal, "decline", apply="1", reason="Not a staff member of the organisation."),
+        "1 proposition refusée",
+    )
     proposal.refresh_from_db()
     assert proposal.status == FocalPointProposal.Status.DECLINED
     assert "Staying Person" in w.page(member.get_absolute_url())

@@ -3,6 +3,7 @@ decision, the daily email, and the notes on members."""
 
 import datetime
 import re
+import threading
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -376,3 +377,47 @@ def test_a_follow_up_before_its_note_is_refused_and_nothing_saved(secretariat_cl
         follow_up_on=datetime.date(2026, 11, 10),
     )
     assert member_note_save(note=same_day, user=None).pk
+
+
+# Two runs at once (two beats, a task retried while the first still runs)
+
+
+def run_at_once(count: int) -> list:
+    """`count` runs of the digest in threads of their own (each its own connection to the
+    database), released together; what each returned, or the exception it raised."""
+    from django.db import connection
+
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def run(index):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = inbox_digest()
+        except Exception as error:  # reported by the test, not lost in the thread
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("before", ["never sent", "sent before"])
+def test_two_digests_at_once_send_one_email_per_staff_member(secretariat_user, before):
+    secretariat_member(email="claire@example.org")
+    if before == "sent before":
+        InboxDigest.objects.create(newest=days_ago(5), entries=1, recipients=2)
+    application(3, name="Asociación Andina")
+    results = run_at_once(2)
+    assert sorted(results, key=str) == [0, 2], results
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "claire@example.org",
+        secretariat_user.email,
+    ]
+    assert InboxDigest.objects.count() == (2 if before == "sent before" else 1)

@@ -36,6 +36,7 @@ class FormFields(HTMLParser):
             None,
             None,
         )
+        self.buttons = []  # the names of the form's submit buttons
 
     def add(self, name, value):
         self.data.setdefault(name, []).append(value)
@@ -52,7 +53,9 @@ class FormFields(HTMLParser):
             if kind in {"checkbox", "radio"}:
                 if "checked" in attrs:
                     self.add(name, attrs.get("value", "on"))
-            elif kind not in {"submit", "file", "button", "image"}:
+            elif kind == "submit":
+                self.buttons.append(name)
+            elif kind not in {"file", "button", "image"}:
                 self.add(name, attrs.get("value") or "")
         elif tag == "select" and name:
             self.select = name
@@ -479,3 +482,36 @@ def test_an_item_approved_in_its_editions_inline_is_told_once(
         admin_save(secretariat_client, url, "edition_form")
     assert Item.objects.get(pk=item.pk).status == Item.Status.APPROVED
     assert [email.subject for email in mail.outbox] == ["Publié\u202f: Atelier à Cusco"]
+
+
+@pytest.mark.parametrize("button", ["_confirm", "_decline"])
+def test_a_proposal_decided_meanwhile_is_not_decided_again_from_its_page(
+    secretariat_client, secretariat_user, french_representative, button
+):
+    """The page was opened while the proposal waited; someone declined it since. Its decision
+    button is refused with a message, and the page's edits are not saved either."""
+    proposal = FocalPointProposal.objects.create(
+        member=french_representative.representations.get().member,
+        proposed_by=french_representative,
+        name="Lucía Mamani",
+        email="l@example.org",
+        start_date=timezone.localdate() + datetime.timedelta(days=7),
+        language="es",
+    )
+    url = change_url(proposal) + "?_inbox=1"
+    parser = FormFields("focalpointproposal_form")
+    parser.feed(secretariat_client.get(url).content.decode())
+    assert "_confirm" in parser.buttons and "_decline" in parser.buttons
+    services.focal_point_proposal_decline(
+        proposal=proposal, user=secretariat_user, reason="Elle a quitté l’organisation."
+    )
+    data = {name: values for name, values in parser.data.items() if values}
+    data.update(phone=["+51 1 555 0101"], decline_reason=["Autre motif."], **{button: ["x"]})
+    response = secretariat_client.post(url, data, follow=True)
+    # Back on its page (still from the inbox), told why.
+    assert response.redirect_chain[-1][0] == url
+    assert "This proposal has already been decided." in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == FocalPointProposal.Status.DECLINED
+    assert (proposal.phone, proposal.decline_reason) == ("", "Elle a quitté l’organisation.")
+    assert DecisionNotice.objects.count() == 1

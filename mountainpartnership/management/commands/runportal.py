@@ -7,10 +7,13 @@ With REDIS_URL the worker and the beat use Redis.
 
 Each child runs in a process group of its own: Ctrl-C (or SIGTERM, SIGHUP) reaches this
 command alone, which stops the three together. If one stops by itself, the command says which
-and with what status, stops the others and exits with an error.
+and with what status, stops the others and exits with an error. If this command is killed
+outright (SIGKILL), Linux tells each child to stop (dies_with_parent).
 """
 
 import contextlib
+import ctypes
+import ctypes.util
 import os
 import signal
 import subprocess
@@ -68,6 +71,34 @@ def stop(processes: dict[str, subprocess.Popen]) -> None:
         process.wait()
 
 
+# From <linux/prctl.h>: the signal a process receives when its parent dies.
+PR_SET_PDEATHSIG = 1
+
+
+def dies_with_parent(number: int):
+    """A preexec_fn for a child that should receive `number` when runportal dies, even by
+    SIGKILL, which leaves runportal no chance to stop it: Linux's prctl(PR_SET_PDEATHSIG),
+    through libc. The child's own stop signal (STOP_SIGNALS), so that it stops what it
+    started itself (the server's reloaded process, the worker's pool and beat), which the
+    kernel would not signal. Nothing where there is no prctl (macOS, say): there, only
+    Ctrl-C or SIGTERM stop the children."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        prctl = libc.prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def preexec():
+        # In the child, between fork and exec: a failure here stops the start with an error.
+        if prctl(PR_SET_PDEATHSIG, int(number), 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+        if os.getppid() != parent:  # runportal died before the line above: stop at once
+            os.kill(os.getpid(), number)
+
+    return preexec
+
+
 def signal_group(process: subprocess.Popen, number: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, number)
@@ -101,7 +132,11 @@ class Command(BaseCommand):
         try:
             for name, command in children(addrport).items():
                 processes[name] = subprocess.Popen(
-                    command, cwd=settings.BASE_DIR, env=env, process_group=0
+                    command,
+                    cwd=settings.BASE_DIR,
+                    env=env,
+                    process_group=0,
+                    preexec_fn=dies_with_parent(STOP_SIGNALS[name]),
                 )
             while True:
                 for name, process in processes.items():
