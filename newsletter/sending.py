@@ -180,10 +180,16 @@ class Heartbeat:
 
 
 # Send permits are taken from the shared per-second count in blocks, sparing a Redis round
-# trip per message; a block is granted only within the limit, so the total still holds.
+# trip per message; a block is granted only within the limit, so the total still holds. At a
+# high rate a block is a fiftieth of it: a worker asks Redis a few times a second at most, and
+# leaves at most that unused when a second ends.
 PERMIT_BLOCK = 10
 _permits = {"second": None, "left": 0}
-_permits_lock = threading.Lock()  # a worker may send from several threads
+_permits_lock = threading.Lock()  # a worker sends from several threads
+
+
+def permit_block(rate: int) -> int:
+    return min(max(PERMIT_BLOCK, rate // 50), rate)
 
 
 def wait_for_rate() -> int:
@@ -197,7 +203,7 @@ def wait_for_rate() -> int:
             if _permits["second"] == second and _permits["left"] > 0:
                 _permits["left"] -= 1
                 return second
-            block = min(PERMIT_BLOCK, rate)
+            block = permit_block(rate)
             key = f"newsletter:rate:{second}"
             try:
                 count = cache.incr(key, block)
@@ -338,8 +344,14 @@ def record(delivery: Delivery, status: str, error: str = "") -> None:
         if status == Delivery.Status.DEFERRED
         else None
     )
-    with connection.cursor() as cursor:
-        cursor.execute(RECORD_SQL, [status, error, sent_at, next_attempt, delivery.pk])
+    params = [status, error, sent_at, next_attempt, delivery.pk]
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(RECORD_SQL, params)
+        return
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:  # psycopg's own: no wrapper per message
+        cursor.execute(RECORD_SQL, params)
 
 
 def relaxed_commits(on: bool) -> None:
