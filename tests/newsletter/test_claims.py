@@ -2,6 +2,7 @@
 claiming at the same moment, a heartbeat that keeps a live worker's claims, and a dead worker's
 claims taken over as soon as they expire."""
 
+import contextlib
 import datetime
 import threading
 import time
@@ -140,3 +141,64 @@ def test_a_live_workers_claims_are_not_taken_while_its_heartbeat_renews_them(set
     assert Delivery.objects.filter(status="pending").count() == 3
     edition.refresh_from_db()
     assert edition.status == Edition.Status.SENDING
+
+
+class PipeliningServer:
+    """A minimal SMTP server that offers PIPELINING and notes, for each message, whether MAIL,
+    RCPT and DATA came together, before any answer (they would not come at all, without
+    pipelining, until it answered MAIL: it waits a second for them)."""
+
+    def __init__(self):
+        import socket
+
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen()
+        self.port = self.listener.getsockname()[1]
+        self.together, self.bodies = [], []
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        connection, _address = self.listener.accept()
+        connection.settimeout(1)
+        stream = connection.makefile("rb")
+        connection.sendall(b"220 test\r\n")
+        while line := stream.readline():
+            command = line[:4].upper()
+            if command == b"EHLO":
+                connection.sendall(b"250-test\r\n250-PIPELINING\r\n250 SIZE 1000000\r\n")
+            elif command == b"MAIL":
+                lines = [line]
+                with contextlib.suppress(TimeoutError):
+                    lines += [stream.readline(), stream.readline()]
+                self.together.append(len(lines) == 3)
+                connection.sendall(b"250 ok\r\n250 ok\r\n354 go on\r\n")
+                body = b""
+                connection.settimeout(5)
+                while (part := stream.readline()) != b".\r\n":
+                    body += part
+                self.bodies.append(body)
+                connection.sendall(b"250 queued\r\n")
+            elif command == b"QUIT":
+                connection.sendall(b"221 bye\r\n")
+                break
+            else:
+                connection.sendall(b"250 ok\r\n")
+        connection.close()
+
+
+def test_mail_rcpt_and_data_go_in_one_round_trip_where_the_server_offers_pipelining(settings):
+    server = PipeliningServer()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = (
+        "127.0.0.1",
+        server.port,
+        False,
+    )
+    settings.EMAIL_TIMEOUT = 5
+    edition = edition_sending_to(2)
+    Subscriber.objects.update(format="text")
+    assert sending.edition_send_due(edition_id=edition.pk) == 2
+    assert server.together == [True, True]
+    assert all(b"Message-ID: <11-" in body for body in server.bodies)
+    assert Delivery.objects.filter(status="sent").count() == 2
