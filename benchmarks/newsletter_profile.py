@@ -53,6 +53,7 @@ PARTS = [
     ("SMTP RCPT TO", ["rcpt"]),
     ("SMTP DATA (command, body, answer)", ["data"]),
     ("SMTP connect/EHLO/QUIT", ["open", "close"]),
+    ("SMTP transaction of the new sender (MAIL, RCPT, DATA, body)", ["transaction_smtp"]),
     ("recording the outcome (UPDATE, commit)", ["record"]),
 ]
 
