@@ -14,6 +14,7 @@ worker had handed over but not recorded can arrive twice.
 import contextlib
 import datetime
 import functools
+import logging
 import re
 import smtplib
 import threading
@@ -25,7 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,6 +37,8 @@ from mountainpartnership.mail import site_url
 from .models import Delivery, Edition, Subscriber
 from .rendering import Rendered, area_only_ids, html_email, render_edition
 from .tokens import manage_token
+
+logger = logging.getLogger(__name__)
 
 BATCH = 100
 MAX_DEFERRAL = datetime.timedelta(hours=6)
@@ -168,7 +171,13 @@ class Heartbeat:
     def run(self):
         try:
             while not self.stopped.wait(settings.NEWSLETTER_CLAIM_SECONDS / 3):
-                self.beat()
+                try:
+                    self.beat()
+                except DatabaseError:
+                    # A lost connection must not stop the heartbeat of a live worker (its
+                    # claims would lapse and be sent twice): a new one at the next beat.
+                    logger.exception("newsletter heartbeat: claims not renewed this time")
+                    connections.close_all()
         finally:
             connections.close_all()
 
