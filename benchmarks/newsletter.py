@@ -123,9 +123,15 @@ def main():
     env = environment(port)
     os.environ.update(env)
     recreate_database(DATABASE_URL)
+    import logging
+
     import django
 
     django.setup()
+    # The sink runs in this process: a log line per SMTP command (aiosmtpd's "mail.log" at the
+    # INFO level the production settings give) would cost it more than receiving.
+    for name in ("mail.log", "aiosmtpd"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     from django.core.management import call_command
 
     from members.models import Region

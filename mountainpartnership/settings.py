@@ -361,9 +361,12 @@ CELERY_BEAT_SCHEDULE = {
 # The newsletter: messages per second across all workers together, and workers per edition.
 NEWSLETTER_RATE = env.int("NEWSLETTER_RATE", default=50)
 NEWSLETTER_PARALLEL = env.int("NEWSLETTER_PARALLEL", default=2)
-# How long a worker holds the deliveries it claimed; after that, if it has not reported
-# (it died), another worker sends them again under the same Message-ID.
-NEWSLETTER_CLAIM_SECONDS = env.int("NEWSLETTER_CLAIM_SECONDS", default=600)
+# How long a worker holds the deliveries it claimed; a heartbeat renews the hold every third of
+# it while the worker lives. When a worker dies its claims expire within this, and a live worker
+# sends them again under the same Message-ID.
+NEWSLETTER_CLAIM_SECONDS = env.int("NEWSLETTER_CLAIM_SECONDS", default=30)
+# SMTP connections each worker sends over at once (a thread and a database connection each).
+NEWSLETTER_CONNECTIONS = env.int("NEWSLETTER_CONNECTIONS", default=4)
 
 # Links in emails point here.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

@@ -1,15 +1,21 @@
 """Sending an edition exactly once to every confirmed subscriber, across any number of workers.
 
 One Delivery row per (edition, subscriber), made when sending starts and unique in the
-database. Workers claim batches with SELECT ... FOR UPDATE SKIP LOCKED, hold them for
-NEWSLETTER_CLAIM_SECONDS, send over one SMTP connection and record each outcome as soon as the server
-answers. A worker killed mid-batch leaves its claimed rows "in doubt": after the claim expires
-another worker sends them again, with the same Message-ID, so at most the one message the dead
+database. Workers claim batches with SELECT ... FOR UPDATE SKIP LOCKED and hold them for
+NEWSLETTER_CLAIM_SECONDS (30 s), a hold that a heartbeat renews every third of that while the
+worker lives. Each worker sends over NEWSLETTER_CONNECTIONS SMTP connections at once (a thread
+and a database connection each) and records each outcome as soon as the server answers. A worker
+killed mid-batch leaves its claimed rows "in doubt": its heartbeat stops, the claims expire within
+NEWSLETTER_CLAIM_SECONDS, and a live worker (one that waits for them, or the next one to start)
+sends them again with the same Message-ID, so at most the one message per connection the dead
 worker had handed over but not recorded can arrive twice.
 """
 
+import contextlib
 import datetime
 import functools
+import logging
+import re
 import smtplib
 import threading
 import time
@@ -20,8 +26,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db import DatabaseError, connection, connections, transaction
+from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -31,6 +37,8 @@ from mountainpartnership.mail import site_url
 from .models import Delivery, Edition, Subscriber
 from .rendering import Rendered, area_only_ids, html_email, render_edition
 from .tokens import manage_token
+
+logger = logging.getLogger(__name__)
 
 BATCH = 100
 MAX_DEFERRAL = datetime.timedelta(hours=6)
@@ -70,8 +78,13 @@ def edition_start(*, edition: Edition) -> int:
     return len(created)
 
 
+def claim_hold() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.NEWSLETTER_CLAIM_SECONDS)
+
+
 def claim(edition_id: int, size: int = BATCH) -> list[Delivery]:
-    """Take up to `size` deliveries that are due and not held by another worker."""
+    """Take up to `size` deliveries that are due and not held by another worker (SKIP LOCKED:
+    two workers claiming at the same moment get different rows, neither waits)."""
     now = timezone.now()
     with transaction.atomic():
         deliveries = list(
@@ -86,16 +99,108 @@ def claim(edition_id: int, size: int = BATCH) -> list[Delivery]:
             .order_by("pk")[:size]
         )
         Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
-            claimed_until=now + datetime.timedelta(seconds=settings.NEWSLETTER_CLAIM_SECONDS)
+            claimed_until=now + claim_hold()
         )
     return deliveries
 
 
+def soonest_release(edition_id: int):
+    """When the first claim expires among the due deliveries that others hold now (None if
+    no one holds any): a dead worker's, not renewed, expire within NEWSLETTER_CLAIM_SECONDS."""
+    now = timezone.now()
+    return Delivery.objects.filter(
+        edition_id=edition_id,
+        status__in=[Delivery.Status.PENDING, Delivery.Status.DEFERRED],
+        next_attempt_at__lte=now,
+        claimed_until__gte=now,
+    ).aggregate(soonest=Min("claimed_until"))["soonest"]
+
+
+def next_batch(edition_id: int, size: int = BATCH) -> list[Delivery]:
+    """A claimed batch; when nothing is free but some deliveries are held, wait for the first
+    hold to end and try again: a dead worker's claims expire unrenewed and are taken at once,
+    rather than at the beat's next run; a live one's heartbeat keeps them from us. Waits two
+    claim periods at most (then the beat's next run goes on from there)."""
+    give_up = None
+    while True:
+        batch = claim(edition_id, size)
+        if batch:
+            return batch
+        soonest = soonest_release(edition_id)
+        now = time.monotonic()
+        give_up = give_up or now + 2 * settings.NEWSLETTER_CLAIM_SECONDS
+        if soonest is None or now >= give_up:
+            return []
+        until_free = (soonest - timezone.now()).total_seconds() + 0.05
+        time.sleep(min(max(until_free, 0.2), 2.0, give_up - now))
+
+
+class Heartbeat:
+    """Renews, every third of NEWSLETTER_CLAIM_SECONDS, the claims of the deliveries this
+    worker still holds (claimed, not yet recorded), from a thread and a database connection of
+    its own: it keeps beating while the senders wait on a slow SMTP server, and stops with the
+    worker's process. What it renews is only what is still held and not expired, so it never
+    takes back a delivery another worker took over."""
+
+    def __init__(self):
+        self.held = set()
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.run, name="newsletter-heartbeat", daemon=True)
+
+    def hold(self, deliveries):
+        with self.lock:
+            self.held.update(delivery.pk for delivery in deliveries)
+
+    def release(self, delivery):
+        with self.lock:
+            self.held.discard(delivery.pk)
+
+    def beat(self) -> int:
+        with self.lock:
+            ids = list(self.held)
+        if not ids:
+            return 0
+        now = timezone.now()
+        return Delivery.objects.filter(
+            pk__in=ids,
+            claimed_until__gt=now,
+            status__in=[Delivery.Status.PENDING, Delivery.Status.DEFERRED],
+        ).update(claimed_until=now + claim_hold())
+
+    def run(self):
+        try:
+            while not self.stopped.wait(settings.NEWSLETTER_CLAIM_SECONDS / 3):
+                try:
+                    self.beat()
+                except DatabaseError:
+                    # A lost connection must not stop the heartbeat of a live worker (its
+                    # claims would lapse and be sent twice): a new one at the next beat.
+                    logger.exception("newsletter heartbeat: claims not renewed this time")
+                    connections.close_all()
+        finally:
+            connections.close_all()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join()
+
+
 # Send permits are taken from the shared per-second count in blocks, sparing a Redis round
-# trip per message; a block is granted only within the limit, so the total still holds.
+# trip per message; a block is granted only within the limit, so the total still holds. At a
+# high rate a block is a fiftieth of it: a worker asks Redis a few times a second at most, and
+# leaves at most that unused when a second ends.
 PERMIT_BLOCK = 10
 _permits = {"second": None, "left": 0}
-_permits_lock = threading.Lock()  # a worker may send from several threads
+_permits_lock = threading.Lock()  # a worker sends from several threads
+
+
+def permit_block(rate: int) -> int:
+    return min(max(PERMIT_BLOCK, rate // 50), rate)
 
 
 def wait_for_rate() -> int:
@@ -109,7 +214,7 @@ def wait_for_rate() -> int:
             if _permits["second"] == second and _permits["left"] > 0:
                 _permits["left"] -= 1
                 return second
-            block = min(PERMIT_BLOCK, rate)
+            block = permit_block(rate)
             key = f"newsletter:rate:{second}"
             try:
                 count = cache.incr(key, block)
@@ -218,7 +323,78 @@ def send_one(
         .replace(STAND_IN["id"].encode(), delivery.message_id.encode())
         .replace(STAND_IN["token"].encode(), manage_token(subscriber).encode())
     )
-    smtp.connection.sendmail(parseaddr(settings.DEFAULT_FROM_EMAIL)[1], [subscriber.email], raw)
+    transaction_smtp(smtp.connection, envelope_sender(), subscriber.email, raw)
+
+
+@functools.cache
+def envelope_sender() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+
+LINE_STARTING_WITH_DOT = re.compile(rb"(?m)^\.")
+
+
+def transaction_smtp(client: smtplib.SMTP, sender: str, recipient: str, raw: bytes) -> None:
+    """One message to one ASCII address, as smtplib's sendmail sends it, minus its parsing of
+    both addresses again for every message (they come from the database, checked when
+    saved); with MAIL, RCPT and DATA in one write and one round trip (PIPELINING, RFC 2920)
+    when the server offers it, one command at a time otherwise. Raises what sendmail raises."""
+    client.ehlo_or_helo_if_needed()
+    size = f" SIZE={len(raw)}" if client.has_extn("size") else ""
+    commands = [f"MAIL FROM:<{sender}>{size}\r\n", f"RCPT TO:<{recipient}>\r\n", "DATA\r\n"]
+    expected = [(250,), (250, 251), (354,)]
+    replies = []
+    if client.has_extn("pipelining"):
+        client.send("".join(commands))
+        replies = [client.getreply() for _command in commands]
+    else:
+        for command, codes in zip(commands, expected, strict=True):
+            client.send(command)
+            replies.append(client.getreply())
+            if replies[-1][0] not in codes:
+                break
+    failed = next(
+        (
+            n
+            for n, (reply, codes) in enumerate(zip(replies, expected, strict=False))
+            if reply[0] not in codes
+        ),
+        None,
+    )
+    if failed is not None:
+        refuse(client, replies, failed, sender, recipient)
+    body = LINE_STARTING_WITH_DOT.sub(b"..", raw)
+    client.send(body + (b".\r\n" if body.endswith(b"\r\n") else b"\r\n.\r\n"))
+    code, answer = client.getreply()
+    if code != 250:
+        if code == 421:
+            client.close()
+        else:
+            reset(client)
+        raise smtplib.SMTPDataError(code, answer)
+
+
+def refuse(client: smtplib.SMTP, replies: list, failed: int, sender: str, recipient: str):
+    """After a refused MAIL, RCPT or DATA: end a DATA the server opened anyway, reset (or
+    close, on 421, as smtplib does), and raise what smtplib's sendmail raises."""
+    if len(replies) == 3 and replies[2][0] == 354:
+        client.send(b".\r\n")
+        client.getreply()
+    code, answer = replies[failed]
+    if code == 421:
+        client.close()
+    else:
+        reset(client)
+    if failed == 0:
+        raise smtplib.SMTPSenderRefused(code, answer, sender)
+    if failed == 1:
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, answer)})
+    raise smtplib.SMTPDataError(code, answer)
+
+
+def reset(client: smtplib.SMTP) -> None:
+    with contextlib.suppress(smtplib.SMTPServerDisconnected):
+        client.rset()
 
 
 def classify(error: Exception) -> tuple[str, str]:
@@ -233,21 +409,31 @@ def classify(error: Exception) -> tuple[str, str]:
     return Delivery.Status.DEFERRED, f"{type(error).__name__}: {error}"[:500]
 
 
+RECORD_SQL = (
+    f"UPDATE {Delivery._meta.db_table} SET status = %s, error = %s, claimed_until = NULL,"
+    " attempts = attempts + 1, sent_at = COALESCE(%s, sent_at),"
+    " next_attempt_at = COALESCE(%s, next_attempt_at) WHERE id = %s"
+)
+
+
 def record(delivery: Delivery, status: str, error: str = "") -> None:
+    """The outcome of one delivery, in one statement (one round trip, committed at once): this
+    runs once per message, so it skips the ORM's query building."""
     now = timezone.now()
-    fields = {
-        "status": status,
-        "claimed_until": None,
-        "attempts": F("attempts") + 1,
-        "error": error,
-    }
-    if status == Delivery.Status.SENT:
-        fields["sent_at"] = now
-    if status == Delivery.Status.DEFERRED:
-        fields["next_attempt_at"] = now + min(
-            datetime.timedelta(minutes=2**delivery.attempts), MAX_DEFERRAL
-        )
-    Delivery.objects.filter(pk=delivery.pk).update(**fields)
+    sent_at = now if status == Delivery.Status.SENT else None
+    next_attempt = (
+        now + min(datetime.timedelta(minutes=2**delivery.attempts), MAX_DEFERRAL)
+        if status == Delivery.Status.DEFERRED
+        else None
+    )
+    params = [status, error, sent_at, next_attempt, delivery.pk]
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(RECORD_SQL, params)
+        return
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:  # psycopg's own: no wrapper per message
+        cursor.execute(RECORD_SQL, params)
 
 
 def relaxed_commits(on: bool) -> None:
@@ -273,14 +459,48 @@ def followed_areas(deliveries: list[Delivery], areas: frozenset) -> dict[int, fr
     return {pk: frozenset(ids) for pk, ids in followed.items()}
 
 
-def send_batch(edition: Edition, deliveries: list[Delivery]) -> int:
+class Prepared:
+    """What the senders of one worker share: the edition rendered and encoded once per language
+    and variant, whichever sender needs it first."""
+
+    def __init__(self, edition: Edition):
+        self.edition = edition
+        self.rendered = {}
+        self.templates = {}
+        self.lock = threading.Lock()
+
+    def rendering(self, language: str, variant: frozenset) -> Rendered:
+        key = (language, variant)
+        with self.lock:
+            if key not in self.rendered:
+                self.rendered[key] = render_edition(self.edition, language, variant)
+            return self.rendered[key]
+
+
+class NoHeartbeat:
+    """Where the senders share no database server (SQLite, `make run`): nothing to renew."""
+
+    def hold(self, deliveries):
+        pass
+
+    def release(self, delivery):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        pass
+
+
+def send_batch(edition: Edition, deliveries: list[Delivery], prepared=None, heartbeat=None) -> int:
     """Send the claimed deliveries over one SMTP connection, each outcome recorded at once.
 
     Rendered and encoded once per language and variant: an edition with items only for the
     readers of some areas has a variant per set of those areas a reader follows; one without
     such items has a single one (the empty set), as before."""
-    rendered = {}
-    templates = {}
+    prepared = prepared or Prepared(edition)
+    heartbeat = heartbeat or NoHeartbeat()
     sent = 0
     followed = followed_areas(deliveries, area_only_ids(edition))
     smtp = get_connection()
@@ -294,22 +514,25 @@ def send_batch(edition: Edition, deliveries: list[Delivery]) -> int:
                     Delivery.Status.FAILED,
                     f"not sent: the subscriber is now {delivery.subscriber.status}",
                 )
+                heartbeat.release(delivery)
                 continue
             variant = followed.get(delivery.subscriber_id, frozenset())
-            key = (delivery.subscriber.language, variant)
-            if key not in rendered:
-                rendered[key] = render_edition(edition, key[0], variant)
+            rendered = prepared.rendering(delivery.subscriber.language, variant)
             wait_for_rate()
             try:
-                send_one(smtp, delivery, rendered[key], templates, variant)
+                send_one(smtp, delivery, rendered, prepared.templates, variant)
             except (TimeoutError, smtplib.SMTPException, OSError) as error:
                 status, reason = classify(error)
                 record(delivery, status, reason)
-                if isinstance(error, (smtplib.SMTPServerDisconnected, OSError)):
+                heartbeat.release(delivery)
+                if isinstance(error, (smtplib.SMTPServerDisconnected, OSError)) or (
+                    getattr(smtp.connection, "sock", True) is None  # closed after a 421
+                ):
                     smtp.close()
                     smtp.open()
             else:
                 record(delivery, Delivery.Status.SENT)
+                heartbeat.release(delivery)
                 sent += 1
     finally:
         smtp.close()
@@ -317,13 +540,57 @@ def send_batch(edition: Edition, deliveries: list[Delivery]) -> int:
     return sent
 
 
+def senders() -> int:
+    """SMTP connections per worker, each in a thread with a database connection of its own, so
+    that the worker's CPU is busy while one connection waits for the mail server's answer. Only
+    on PostgreSQL: SQLite (`make run`) sends from the calling thread."""
+    return max(1, settings.NEWSLETTER_CONNECTIONS) if connection.vendor == "postgresql" else 1
+
+
+def send_due(edition: Edition, prepared: Prepared, heartbeat, counts: list, index: int) -> None:
+    """One sender: claim, send, record, until nothing is left that it could take."""
+    while batch := next_batch(edition.pk, BATCH):
+        heartbeat.hold(batch)
+        counts[index] += send_batch(edition, batch, prepared, heartbeat)
+
+
+def in_thread(function, *args):
+    """`function` in a thread of its own; its database connection closed when it ends, and
+    what it raised kept for the caller to raise."""
+    failures = []
+
+    def run():
+        try:
+            function(*args)
+        except Exception as error:  # noqa: BLE001 - raised again by the caller
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, failures
+
+
 def edition_send_due(*, edition_id: int) -> int:
-    """Work through an edition's due deliveries until none is left to claim; mark the edition
-    sent when nothing is pending or deferred. Safe to run in many workers at once, and twice."""
+    """Work through an edition's due deliveries until none is left to claim (waiting a while
+    for claims that are about to expire); mark the edition sent when nothing is pending or
+    deferred. Safe to run in many workers at once, and twice."""
     edition = Edition.objects.get(pk=edition_id)
-    sent = 0
-    while deliveries := claim(edition_id):
-        sent += send_batch(edition, deliveries)
+    prepared = Prepared(edition)
+    count = senders()
+    counts = [0] * count
+    beating = Heartbeat() if connection.vendor == "postgresql" else NoHeartbeat()
+    with beating as heartbeat:
+        others = [
+            in_thread(send_due, edition, prepared, heartbeat, counts, n) for n in range(1, count)
+        ]
+        send_due(edition, prepared, heartbeat, counts, 0)
+        for thread, _failures in others:
+            thread.join()
+    for _thread, failures in others:
+        if failures:
+            raise failures[0]
     remaining = Delivery.objects.filter(
         edition_id=edition_id, status__in=[Delivery.Status.PENDING, Delivery.Status.DEFERRED]
     )
@@ -334,4 +601,4 @@ def edition_send_due(*, edition_id: int) -> int:
         if finished:
             # One worker marks it sent; the archive, the cached pages and search hear of it.
             saved_in_bulk(Edition, [edition_id], ["status", "finished_at"])
-    return sent
+    return sum(counts)

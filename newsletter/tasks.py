@@ -1,4 +1,5 @@
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -54,3 +55,11 @@ def deliver(edition_id: int) -> int:
     from .sending import edition_send_due
 
     return edition_send_due(edition_id=edition_id)
+
+
+@worker_ready.connect
+def resume_sending(**kwargs) -> None:
+    """A worker that starts (a restart after a crash included) goes on with every edition still
+    sending at once, rather than at the beat's next run: it takes the deliveries a dead worker
+    held as soon as their claims expire (newsletter/sending.py)."""
+    editions_due.delay()
