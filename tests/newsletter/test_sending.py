@@ -873,3 +873,19 @@ def test_the_send_rate_is_used_in_full_without_asking_redis_more_than_needed(set
         key = f"newsletter:rate:{second}"
         assert cache.get(key) <= 11 + 2 * block  # two blocks, and one refusal
         assert 0 < redis.ttl(cache.make_key(key)) <= 5  # forgotten after a few seconds
+
+
+def test_a_worker_compiles_the_templates_and_loads_every_catalogue_before_forking():
+    """Celery's worker_init, in the main process: its pool processes inherit both."""
+    from django.template import engines
+    from django.utils.translation import trans_real
+
+    from newsletter.tasks import prepare_for_sending
+
+    loader = engines["django"].engine.template_loaders[0]
+    loader.reset()
+    trans_real._translations.clear()
+    prepare_for_sending()
+    assert {"fr", "es", "en"} <= set(trans_real._translations)
+    compiled = {name.split(":")[-1] for name in loader.get_template_cache}
+    assert {"newsletter/email/edition.html", "newsletter/email/edition.txt"} <= compiled
