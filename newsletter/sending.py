@@ -23,6 +23,7 @@ import time
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
+import psycopg
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
@@ -465,8 +466,9 @@ def record(delivery: Delivery, status: str, error: str = "") -> None:
             cursor.execute(RECORD_SQL, params)
         return
     connection.ensure_connection()
-    with connection.connection.cursor() as cursor:  # psycopg's own: no wrapper per message
-        cursor.execute(RECORD_SQL, params)
+    # psycopg's own cursor, binding on the server: parsed and planned once per connection.
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(RECORD_SQL, params, prepare=True)
 
 
 def relaxed_commits(on: bool) -> None:
