@@ -301,7 +301,10 @@ class Delivery(models.Model):
         DEFERRED = "deferred", _("Deferred (will be retried)")
         FAILED = "failed", _("Failed")
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="deliveries")
+    # No index of its own: the unique (edition, subscriber) one starts with it.
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     language = models.CharField(_("language"), max_length=5)
     region = models.ForeignKey(
@@ -327,7 +330,15 @@ class Delivery(models.Model):
                 fields=["edition", "subscriber"], name="one_delivery_per_subscriber"
             )
         ]
-        indexes = [models.Index(fields=["edition", "status", "next_attempt_at"])]
+        # What a worker claims (the due deliveries of an edition, in order): an index of those
+        # alone, so that a claim reads its batch and not every delivery already sent.
+        indexes = [
+            models.Index(
+                fields=["edition", "id"],
+                condition=models.Q(status__in=["pending", "deferred"]),
+                name="delivery_due",
+            )
+        ]
 
     def __str__(self):
         return f"{self.edition} → {self.subscriber_id}"

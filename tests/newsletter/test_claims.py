@@ -202,3 +202,59 @@ def test_mail_rcpt_and_data_go_in_one_round_trip_where_the_server_offers_pipelin
     assert server.together == [True, True]
     assert all(b"Message-ID: <11-" in body for body in server.bodies)
     assert Delivery.objects.filter(status="sent").count() == 2
+
+
+class CheckingSink:
+    """An SMTP sink that, as each message ends, counts the deliveries recorded as sent in the
+    database (a connection of its own): each message the server took before this one must be
+    recorded by then, or a worker killed now would leave more than one in doubt."""
+
+    def __init__(self, database):
+        import psycopg
+
+        self.database = psycopg.connect(
+            host=database["HOST"] or None,
+            port=database["PORT"] or None,
+            user=database["USER"],
+            dbname=database["NAME"],
+            autocommit=True,
+        )
+        self.accepted, self.unrecorded = 0, []
+
+    async def handle_DATA(self, server, session, envelope):
+        sent = self.database.execute(
+            "SELECT count(*) FROM newsletter_delivery WHERE status = 'sent'"
+        ).fetchone()[0]
+        if sent != self.accepted:
+            self.unrecorded.append(self.accepted - sent)
+        self.accepted += 1
+        return "250 OK"
+
+
+def test_a_worker_process_has_at_most_one_message_in_doubt_whatever_its_connections(settings):
+    """Four connections in one process: whenever the server takes a message, every message it
+    took before is recorded, so a kill at any moment leaves at most one sent twice."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from django.db import connection
+
+    sink = CheckingSink(connection.settings_dict)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    settings.EMAIL_TIMEOUT = 5
+    settings.NEWSLETTER_CONNECTIONS = 4
+    try:
+        edition = edition_sending_to(300)
+        Subscriber.objects.update(format="text")
+        assert sending.edition_send_due(edition_id=edition.pk) == 300
+    finally:
+        controller.stop()
+        sink.database.close()
+    assert sink.accepted == 300
+    assert sink.unrecorded == []

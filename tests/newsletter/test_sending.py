@@ -873,3 +873,46 @@ def test_the_send_rate_is_used_in_full_without_asking_redis_more_than_needed(set
         key = f"newsletter:rate:{second}"
         assert cache.get(key) <= 11 + 2 * block  # two blocks, and one refusal
         assert 0 < redis.ttl(cache.make_key(key)) <= 5  # forgotten after a few seconds
+
+
+def test_a_worker_compiles_the_templates_and_loads_every_catalogue_before_forking():
+    """Celery's worker_init, in the main process: its pool processes inherit both."""
+    from django.template import engines
+    from django.utils.translation import trans_real
+
+    from newsletter.tasks import prepare_for_sending
+
+    loader = engines["django"].engine.template_loaders[0]
+    loader.reset()
+    trans_real._translations.clear()
+    prepare_for_sending()
+    assert {"fr", "es", "en"} <= set(trans_real._translations)
+    compiled = {name.split(":")[-1] for name in loader.get_template_cache}
+    assert {"newsletter/email/edition.html", "newsletter/email/edition.txt"} <= compiled
+
+
+def test_a_line_that_starts_with_a_dot_arrives_with_its_dot(region, smtp_server):
+    """SMTP ends a message with a line holding a single dot and takes away the first dot of any
+    other line; the sender doubles it so that the text arrives as written."""
+    from email import policy
+
+    subscriber(region, "joe@example.org", "en", format="text")
+    edition = edition_with_items()
+    Item.objects.create(
+        edition=edition,
+        status="approved",
+        target_month=edition.month,
+        title_en="Dots",
+        body_en="Three lines:\n.\n.. and two dots\n.end",
+        title_fr="Points",
+        body_fr="x",
+        title_es="Puntos",
+        body_es="x",
+    )
+    edition_mark_ready(edition=edition)
+    sending.edition_start(edition=edition)
+    sending.edition_send_due(edition_id=edition.pk)
+    message = message_from_bytes(smtp_server.messages[0], policy=policy.default)
+    text = message.get_body(("plain",)).get_content()
+    assert "Three lines:\n.\n.. and two dots\n.end" in text.replace("\r\n", "\n")
+    assert Delivery.objects.get().status == "sent"
