@@ -6,8 +6,9 @@ logo with the name in each language (logo-<lang>.svg), the social preview of eac
 (og-<lang>.png, 1200 × 630, what a link shared on a social network shows), and the mark for
 the HTML newsletter (mark-email.png, 96 × 96 shown at 48: mail programs do not show SVG),
 rendered from the SVG by CairoSVG; the mark is four flat colours, so its PNG keeps 16 (with
-their edges' transparency) in a palette: 0.7 KB instead of 2.2 KB in every email sent. The files are committed; tests/mountainpartnership/test_identity.py
-checks that they are what this module draws.
+their edges' transparency) in a palette: 0.7 KB instead of 2.2 KB in every email sent. The
+files are committed; tests/mountainpartnership/test_identity.py checks that they are what
+this module draws.
 """
 
 from pathlib import Path

@@ -49,7 +49,7 @@ def test_the_logo_files_are_what_the_identity_module_draws():
         old, new = Image.open(io.BytesIO(committed)), Image.open(io.BytesIO(drawn))
         assert old.size == new.size, name
         # Font hinting may differ by a shade from one machine to another; a drawing does not.
-        difference = ImageStat.Stat(ImageChops.difference(old.convert("RGB"), new.convert("RGB")))
+        difference = ImageStat.Stat(ImageChops.difference(old.convert("RGBA"), new.convert("RGBA")))
         assert max(difference.mean) < 1.0, (name, difference.mean)
 
 
