@@ -234,27 +234,18 @@ class CheckingSink:
 def test_a_worker_process_has_at_most_one_message_in_doubt_whatever_its_connections(settings):
     """Four connections in one process: whenever the server takes a message, every message it
     took before is recorded, so a kill at any moment leaves at most one sent twice."""
-    import socket
-
-    from aiosmtpd.controller import Controller
     from django.db import connection
 
-    sink = CheckingSink(connection.settings_dict)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
-    settings.EMAIL_TIMEOUT = 5
+    from tests.newsletter.smtp import serving
+
     settings.NEWSLETTER_CONNECTIONS = 4
+    sink = CheckingSink(connection.settings_dict)
     try:
-        edition = edition_sending_to(300)
-        Subscriber.objects.update(format="text")
-        assert sending.edition_send_due(edition_id=edition.pk) == 300
+        with serving(sink, settings):
+            edition = edition_sending_to(300)
+            Subscriber.objects.update(format="text")
+            assert sending.edition_send_due(edition_id=edition.pk) == 300
     finally:
-        controller.stop()
         sink.database.close()
     assert sink.accepted == 300
     assert sink.unrecorded == []

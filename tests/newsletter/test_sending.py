@@ -3,14 +3,12 @@
 import datetime
 import html
 import re
-import socket
 import threading
 import time
 from collections import Counter
 from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
@@ -25,6 +23,7 @@ from newsletter.services import deliveries_retry_failed, edition_mark_ready
 from newsletter.tasks import editions_due
 from tests.conftest import clear_cache
 from tests.factories import RegionFactory
+from tests.newsletter.smtp import serving
 
 pytestmark = pytest.mark.django_db
 
@@ -209,19 +208,8 @@ class Answering:
 
 @pytest.fixture
 def smtp_server(settings):
-    handler = Answering()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_TIMEOUT = 5
-    yield handler
-    controller.stop()
+    with serving(Answering(), settings) as handler:
+        yield handler
 
 
 def test_permanent_and_temporary_smtp_failures_are_told_apart(region, smtp_server):
@@ -732,9 +720,8 @@ def test_an_address_with_an_accented_domain_is_sent_whole(region, smtp_server):
     assert sorted(smtp_server.received) == ["ana@xn--exmple-cua.org", "joe@example.org"]
 
 
-def test_an_edition_that_quotes_a_stand_in_is_sent_as_written(region, smtp_server):
-    """Text that happens to match what the encoded template uses for the parts that differ
-    per reader is not mistaken for them."""
+def sent_as_text_with(region, smtp_server, body_en):
+    """The email one plain-text reader got of an edition with one more item, `body_en`."""
     from email import policy
 
     subscriber(region, "joe@example.org", "en", format="text")
@@ -743,19 +730,25 @@ def test_an_edition_that_quotes_a_stand_in_is_sent_as_written(region, smtp_serve
         edition=edition,
         status="approved",
         target_month=edition.month,
-        title_en="Odd addresses",
-        body_en=f"Write to {sending.STAND_IN['email']} about {sending.STAND_IN['token']}.",
-        title_fr="Adresses",
+        title_en="One more",
+        body_en=body_en,
+        title_fr="Un de plus",
         body_fr="x",
-        title_es="Direcciones",
+        title_es="Uno más",
         body_es="x",
     )
     edition_mark_ready(edition=edition)
     sending.edition_start(edition=edition)
     sending.edition_send_due(edition_id=edition.pk)
-    message = message_from_bytes(smtp_server.messages[0], policy=policy.default)
-    text = message.get_body(("plain",)).get_content()
-    assert f"Write to {sending.STAND_IN['email']} about {sending.STAND_IN['token']}." in text
+    return message_from_bytes(smtp_server.messages[0], policy=policy.default)
+
+
+def test_an_edition_that_quotes_a_stand_in_is_sent_as_written(region, smtp_server):
+    """Text that happens to match what the encoded template uses for the parts that differ
+    per reader is not mistaken for them."""
+    quoted = f"Write to {sending.STAND_IN['email']} about {sending.STAND_IN['token']}."
+    message = sent_as_text_with(region, smtp_server, quoted)
+    assert quoted in message.get_body(("plain",)).get_content()
     assert message["To"] == "joe@example.org"
 
 
@@ -894,25 +887,7 @@ def test_a_worker_compiles_the_templates_and_loads_every_catalogue_before_forkin
 def test_a_line_that_starts_with_a_dot_arrives_with_its_dot(region, smtp_server):
     """SMTP ends a message with a line holding a single dot and takes away the first dot of any
     other line; the sender doubles it so that the text arrives as written."""
-    from email import policy
-
-    subscriber(region, "joe@example.org", "en", format="text")
-    edition = edition_with_items()
-    Item.objects.create(
-        edition=edition,
-        status="approved",
-        target_month=edition.month,
-        title_en="Dots",
-        body_en="Three lines:\n.\n.. and two dots\n.end",
-        title_fr="Points",
-        body_fr="x",
-        title_es="Puntos",
-        body_es="x",
-    )
-    edition_mark_ready(edition=edition)
-    sending.edition_start(edition=edition)
-    sending.edition_send_due(edition_id=edition.pk)
-    message = message_from_bytes(smtp_server.messages[0], policy=policy.default)
-    text = message.get_body(("plain",)).get_content()
-    assert "Three lines:\n.\n.. and two dots\n.end" in text.replace("\r\n", "\n")
+    dots = "Three lines:\n.\n.. and two dots\n.end"
+    message = sent_as_text_with(region, smtp_server, dots)
+    assert dots in message.get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert Delivery.objects.get().status == "sent"
