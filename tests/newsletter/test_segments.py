@@ -70,11 +70,13 @@ def test_an_edition_fills_itself_with_the_demos_events_and_calls_and_reaches_the
     month = next_month()
     start = datetime.datetime.combine(month, datetime.time.min, tzinfo=datetime.UTC)
     # What the edition is expected to hold, read from the demo as a reader would count it:
-    # events that begin in its two months, calls that close in the six weeks from its start.
+    # events under way at its start or beginning in its two months (a field school that
+    # runs over the new year is one, on some days of loading), calls that close in the six
+    # weeks from its start.
     until = datetime.datetime.combine(
         months_after(month, 2), datetime.time.min, tzinfo=datetime.UTC
     )
-    events = [e for e in Event.objects.all() if start <= e.starts_at < until]
+    events = [e for e in Event.objects.all() if e.ends_at >= start and e.starts_at < until]
     calls = [
         c
         for c in FundingOpportunity.objects.all()
@@ -153,6 +155,9 @@ def test_an_edition_fills_only_what_comes_in_its_window_and_only_as_a_draft():
     month = next_month()
     start = datetime.datetime.combine(month, datetime.time.min, tzinfo=datetime.UTC)
     inside = EventFactory(starts_at=start + datetime.timedelta(days=40), title_fr="Atelier")
+    under_way = EventFactory(  # begun before the month, not over when it begins
+        starts_at=start - datetime.timedelta(days=2), ends_at=start + datetime.timedelta(hours=10)
+    )
     EventFactory(starts_at=start + datetime.timedelta(days=70))  # after its two months
     EventFactory(  # over before the edition's month begins
         starts_at=timezone.now() + datetime.timedelta(hours=1),
@@ -173,15 +178,16 @@ def test_an_edition_fills_only_what_comes_in_its_window_and_only_as_a_draft():
         edition=edition, status="approved", target_month=month, position=5, title_en="Ours"
     )
 
-    assert edition_fill(edition=edition) == 3
+    assert edition_fill(edition=edition) == 4
     filled = edition.items.exclude(source="").order_by("position")
     assert [item.source for item in filled] == [
+        f"event:{under_way.pk}",
         f"event:{inside.pk}",
         f"funding:{closing.pk}",
         f"news:{fresh.pk}",
     ]
-    assert [item.position for item in filled] == [6, 7, 8]  # after what was there
-    event_item = filled[0]
+    assert [item.position for item in filled] == [6, 7, 8, 9]  # after what was there
+    event_item = filled[1]
     # No Spanish title: left empty, for the rendering's fallback note.
     assert (event_item.title_fr, event_item.title_es, event_item.body_es) == ("Atelier", "", "")
     assert event_item.link.endswith(f"/events/{inside.slug}/")
