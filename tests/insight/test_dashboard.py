@@ -8,7 +8,6 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from activities.models import News
 from insight import coverage, figures, visits
@@ -16,6 +15,7 @@ from insight.models import Nudge, PageView
 from members.models import Member
 from members.permissions import SECRETARIAT_GROUP
 from members.services import member_update
+from mountainpartnership.dates import date_format
 from newsletter.models import Delivery, Subscriber
 from tests.conftest import sign_in, verified_user
 from tests.discussions.conftest import representative
